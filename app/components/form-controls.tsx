@@ -1,0 +1,64 @@
+import type { InputHTMLAttributes } from "react";
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  name: string;
+  error?: string | undefined;
+}
+
+export function Field({ label, name, error, ...input }: FieldProps) {
+  const errorId = error ? `${name}-error` : undefined;
+  return (
+    <label>
+      {label}
+      <input name={name} aria-invalid={error ? true : undefined} aria-describedby={errorId} {...input} />
+      {error ? (
+        <span className="field-error" id={errorId}>
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}
+
+export function FormAlert({ error, success }: { error?: string | undefined; success?: string | undefined }) {
+  if (error)
+    return (
+      <div className="alert error" role="alert">
+        {error}
+      </div>
+    );
+  if (success)
+    return (
+      <div className="alert success" role="status">
+        {success}
+      </div>
+    );
+  return null;
+}
+
+export function RoleSelect({
+  id,
+  name,
+  defaultValue,
+  allowOwner,
+}: {
+  id?: string;
+  name: string;
+  defaultValue: string;
+  allowOwner: boolean;
+}) {
+  return (
+    <select id={id} name={name} defaultValue={defaultValue} aria-label="Role">
+      {allowOwner ? <option value="owner">owner</option> : null}
+      <option value="admin">admin</option>
+      <option value="member">member</option>
+      <option value="viewer">viewer</option>
+    </select>
+  );
+}
+
+export function formatTime(ms: number | null | undefined): string {
+  if (!ms) return "never";
+  return `${new Date(ms).toISOString().replace("T", " ").slice(0, 16)} UTC`;
+}

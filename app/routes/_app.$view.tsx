@@ -1,0 +1,78 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { useLoaderData } from "@remix-run/react";
+import { requireSessionUser } from "../lib/auth.server";
+
+/**
+ * Views whose data this organisation does not have yet. Each says what it will show and what
+ * brings it to life; each gets a route of its own when its feature lands.
+ */
+const VIEWS: Record<string, { title: string; intro: string; emptyTitle: string; emptyText: string }> = {
+  incidents: {
+    title: "Incidents",
+    intro: "Anomalies correlated with deployments and error spikes, with their root-cause analysis.",
+    emptyTitle: "No incidents",
+    emptyText:
+      "Incidents open when a service's monitor sees several anomalies or an error-rate spike. Send metrics and logs with an API key to start learning baselines.",
+  },
+  actions: {
+    title: "Actions",
+    intro: "Remediation proposed for incidents: pending approvals and history.",
+    emptyTitle: "No actions yet",
+    emptyText:
+      "Actions appear when an analysis recommends one. Each waits for approval unless its service runs in autonomous mode.",
+  },
+  intelligence: {
+    title: "Intelligence",
+    intro: "What Deployr has learned: incident patterns and how well each action worked.",
+    emptyTitle: "Nothing learned yet",
+    emptyText: "Every remediation outcome updates the success rates shown here.",
+  },
+  autonomous: {
+    title: "Autonomous Mode",
+    intro: "Per service: manual, supervised or autonomous, with safety rails.",
+    emptyTitle: "No services yet",
+    emptyText:
+      "Services register themselves when their first data arrives; then choose how much Deployr may do on its own.",
+  },
+  runbooks: {
+    title: "Runbooks",
+    intro: "YAML runbooks: triggers, steps, approvals and their run history.",
+    emptyTitle: "No runbooks",
+    emptyText: "Runbooks describe a remediation step by step; they run on matching incidents.",
+  },
+  costs: {
+    title: "Cloud Costs",
+    intro: "Spend by service and environment, with anomalies in cost.",
+    emptyTitle: "No cost data",
+    emptyText: "Import cost records from your cloud provider to see spend next to incidents.",
+  },
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.view.title ?? "Deployr"} · Deployr` },
+];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  await requireSessionUser(request, context);
+  const view = VIEWS[params.view ?? ""];
+  if (!view) throw new Response("There is no such page.", { status: 404 });
+  return { view };
+}
+
+export default function View() {
+  const { view } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>{view.title}</h1>
+          <p className="muted">{view.intro}</p>
+        </div>
+      </div>
+      <section className="card empty">
+        <h2>{view.emptyTitle}</h2>
+        <p>{view.emptyText}</p>
+      </section>
+    </>
+  );
+}

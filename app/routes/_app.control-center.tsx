@@ -1,0 +1,106 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { hasRole } from "../../workers/domain/auth/roles";
+import { listApiKeys } from "../../workers/services/api-keys";
+import { getSubscription } from "../../workers/services/organization";
+import { listMembers } from "../../workers/services/team";
+import { formatTime } from "../components/form-controls";
+import { requireSessionUser } from "../lib/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Control Center · Deployr" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { principal, user, services } = await requireSessionUser(request, context);
+  const isAdmin = hasRole(principal.role, "admin");
+  const [members, keys, subscription, recent] = await Promise.all([
+    listMembers(services, principal.orgId),
+    isAdmin ? listApiKeys(services, principal.orgId) : Promise.resolve(null),
+    getSubscription(services, principal.orgId),
+    isAdmin ? services.audit.list(principal.orgId, { limit: 8 }) : Promise.resolve([]),
+  ]);
+  return {
+    user,
+    members: members.length,
+    activeKeys: keys?.length ?? null,
+    keyUsed: keys?.some((k) => k.last_used_at !== null) ?? false,
+    subscription,
+    recent: recent.map((r) => ({ id: r.id, action: r.action, at: r.createdAt })),
+    origin: new URL(request.url).origin,
+  };
+}
+
+export default function ControlCenter() {
+  const data = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Control Center</h1>
+          <p className="muted">{data.user.organization.name}: the state of your services at a glance.</p>
+        </div>
+      </div>
+      {params.get("welcome") ? (
+        <div className="alert success">
+          Welcome to Deployr! Create an API key and point an agent at the ingest API.
+        </div>
+      ) : null}
+      <div className="grid">
+        <div className="card stat">
+          <div className="label">Team members</div>
+          <div className="value">{data.members}</div>
+        </div>
+        <div className="card stat">
+          <div className="label">Active API keys</div>
+          <div className="value">{data.activeKeys ?? "—"}</div>
+        </div>
+        <div className="card stat">
+          <div className="label">Plan</div>
+          <div className="value">{data.subscription.plan}</div>
+          <div className="muted">
+            {data.subscription.status === "trialing"
+              ? `${data.subscription.trial_days_left} days of trial left`
+              : data.subscription.status}
+          </div>
+        </div>
+      </div>
+      <section className="card">
+        <h2>Getting started</h2>
+        <ol>
+          <li>
+            <Link to="/settings/api-keys">Create an API key</Link> with the <code>ingest</code> scope
+            {data.keyUsed ? " ✓" : ""}.
+          </li>
+          <li>
+            <Link to="/settings/team">Invite your team</Link>
+            {data.members > 1 ? " ✓" : ""}.
+          </li>
+          <li>
+            Send metrics, logs and deployments from your agents:
+            <pre className="block mono">{`curl -X POST ${data.origin}/ingest/metrics \\
+  -H "Authorization: Bearer dpl_..." -H "Content-Type: application/json" \\
+  -d '{"timestamp":"2026-01-01T00:00:00Z","metric_name":"http_latency_ms","value":120,"labels":{"service":"checkout","environment":"production"}}'`}</pre>
+          </li>
+        </ol>
+      </section>
+      {data.recent.length > 0 ? (
+        <section className="card">
+          <h2>Recent security events</h2>
+          <table>
+            <tbody>
+              {data.recent.map((event) => (
+                <tr key={event.id}>
+                  <td className="mono">{event.action}</td>
+                  <td className="muted">{formatTime(event.at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <Link to="/settings/audit">Full audit log</Link>
+          </p>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { getSubscription } from "../../workers/services/organization";
+import { requireSessionUser } from "../lib/auth.server";
+
+/** Every view of the product, in the order an on-call engineer reaches for them. */
+const NAVIGATION = [
+  { to: "/control-center", label: "Control Center" },
+  { to: "/incidents", label: "Incidents" },
+  { to: "/actions", label: "Actions" },
+  { to: "/intelligence", label: "Intelligence" },
+  { to: "/autonomous", label: "Autonomous Mode" },
+  { to: "/runbooks", label: "Runbooks" },
+  { to: "/costs", label: "Cloud Costs" },
+  { to: "/billing", label: "Billing" },
+  { to: "/settings", label: "Settings" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, principal, services } = await requireSessionUser(request, context);
+  return { user, subscription: await getSubscription(services, principal.orgId) };
+}
+
+export default function AppLayout() {
+  const { user, subscription } = useLoaderData<typeof loader>();
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="brand">
+          Deploy<span>r</span>
+        </div>
+        <nav className="nav" aria-label="Main">
+          {NAVIGATION.map((item) => (
+            <NavLink key={item.to} to={item.to} className={({ isActive }) => (isActive ? "active" : "")}>
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="spacer" />
+        <div className="org-box">
+          <div>
+            <strong data-testid="org-name">{user.organization.name}</strong>
+          </div>
+          <div className="muted">
+            {user.full_name} · {user.role}
+          </div>
+          {subscription.status === "trialing" ? (
+            <div className="muted">Trial: {subscription.trial_days_left} days left</div>
+          ) : null}
+          <Form method="post" action="/logout">
+            <button type="submit" className="secondary" style={{ marginTop: 8 }}>
+              Sign out
+            </button>
+          </Form>
+        </div>
+      </aside>
+      <main className="main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import { and, eq, lt, sql } from "drizzle-orm";
+import { rateLimits } from "../../db/schema";
+import type { Database } from "./client";
+
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateLimitState {
+  allowed: boolean;
+  remaining: number;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Fixed-window counters in D1. Fixed windows allow a burst of up to 2x at a boundary,
+ * which is acceptable for brute-force protection and needs one row per key and window.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number,
+  ) {}
+
+  private window(rule: RateLimitRule) {
+    const now = this.now();
+    const windowStart = Math.floor(now / rule.windowMs) * rule.windowMs;
+    const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000));
+    return { windowStart, retryAfterSeconds };
+  }
+
+  /** Counts one hit and says whether it is within the limit. */
+  async hit(key: string, rule: RateLimitRule): Promise<RateLimitState> {
+    const { windowStart, retryAfterSeconds } = this.window(rule);
+    const [row] = await this.db
+      .insert(rateLimits)
+      .values({ key, windowStart, count: 1 })
+      .onConflictDoUpdate({
+        target: [rateLimits.key, rateLimits.windowStart],
+        set: { count: sql`${rateLimits.count} + 1` },
+      })
+      .returning({ count: rateLimits.count });
+    const count = row?.count ?? 1;
+    return { allowed: count <= rule.limit, remaining: Math.max(0, rule.limit - count), retryAfterSeconds };
+  }
+
+  /** Reads the current window without counting. */
+  async peek(key: string, rule: RateLimitRule): Promise<RateLimitState> {
+    const { windowStart, retryAfterSeconds } = this.window(rule);
+    const row = await this.db
+      .select({ count: rateLimits.count })
+      .from(rateLimits)
+      .where(and(eq(rateLimits.key, key), eq(rateLimits.windowStart, windowStart)))
+      .get();
+    const count = row?.count ?? 0;
+    return { allowed: count < rule.limit, remaining: Math.max(0, rule.limit - count), retryAfterSeconds };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.db.delete(rateLimits).where(eq(rateLimits.key, key));
+  }
+
+  /** Drops windows that ended before `before` (cron). */
+  async purge(before: number): Promise<number> {
+    const result = await this.db.delete(rateLimits).where(lt(rateLimits.windowStart, before));
+    return result.meta.changes ?? 0;
+  }
+}

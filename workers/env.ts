@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+/** The Worker's bindings and variables (wrangler.toml, `.dev.vars`, Worker secrets). */
+export interface Env {
+  DB: D1Database;
+  SERVICE_MONITOR: DurableObjectNamespace<import("../durable-objects/service-monitor").ServiceMonitor>;
+  ANALYSIS_QUEUE: Queue<unknown>;
+  ASSETS?: Fetcher;
+  /** Workers AI: bound in production only (it needs a Cloudflare account), so always optional. */
+  AI?: Ai;
+  ENVIRONMENT?: string;
+  APP_URL?: string;
+  JWT_SECRET?: string;
+  EMAIL_API_BASE?: string;
+  EMAIL_API_KEY?: string;
+  EMAIL_FROM?: string;
+  ALLOW_INSECURE_OUTBOUND?: string;
+}
+
+const configSchema = z.object({
+  ENVIRONMENT: z.enum(["development", "test", "production"]).default("development"),
+  APP_URL: z.url().default("http://localhost:8787"),
+  JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
+  EMAIL_API_BASE: z.url().default("https://api.resend.com"),
+  EMAIL_API_KEY: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).default("Deployr <no-reply@deployr.dev>"),
+  ALLOW_INSECURE_OUTBOUND: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+const cache = new WeakMap<object, AppConfig>();
+
+/**
+ * Validates the environment once per isolate. A missing or short JWT_SECRET is a deploy
+ * mistake: fail loudly instead of signing tokens with a guessable key.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid Worker configuration: ${fields}`);
+  }
+  if (parsed.data.ENVIRONMENT === "production" && parsed.data.ALLOW_INSECURE_OUTBOUND) {
+    throw new Error("Invalid Worker configuration: ALLOW_INSECURE_OUTBOUND must be false in production");
+  }
+  cache.set(env, parsed.data);
+  return parsed.data;
+}

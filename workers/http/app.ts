@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import { handleError, notFoundJson } from "./error-handler";
+import { limitBody, requireJsonBody } from "./middleware/body-guards";
+import { withDashboardSession } from "./middleware/dashboard-session";
+import { requestContext } from "./middleware/request-context";
+import { buildOpenApiDocument, type RouteDoc } from "./openapi";
+import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys";
+import { authDocs, authRoutes } from "./routes/auth";
+import { healthDocs, healthRoutes } from "./routes/health";
+import { organizationDocs, organizationRoutes } from "./routes/organization";
+import { teamDocs, teamRoutes } from "./routes/team";
+import type { AppEnv } from "./types";
+
+/** JSON API bodies are small; ingest (next to come) has its own, larger limit. */
+const API_BODY_LIMIT_BYTES = 64 * 1024;
+
+export const routeDocs: RouteDoc[] = [
+  ...healthDocs,
+  ...authDocs,
+  ...teamDocs,
+  ...apiKeyDocs,
+  ...organizationDocs,
+];
+
+export function openApiDocument(serverUrl: string) {
+  return buildOpenApiDocument(routeDocs, serverUrl);
+}
+
+/**
+ * The Hono app: health, the JSON API and the OpenAPI document. `fallback` serves everything
+ * else (the Remix dashboard).
+ */
+export function createApp(
+  fallback: (request: Request, env: AppEnv["Bindings"], ctx: ExecutionContext) => Promise<Response>,
+) {
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+
+  app.use("/health", requestContext);
+  app.use("/ready", requestContext);
+  app.use("/api/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), requireJsonBody);
+  app.use("/openapi.json", requestContext);
+
+  app.route("/", healthRoutes);
+  app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200));
+
+  app.route("/api/auth", authRoutes);
+  app.route("/api/team", teamRoutes);
+  app.route("/api/keys", apiKeyRoutes);
+  app.route("/api", organizationRoutes);
+  app.all("/api/*", notFoundJson);
+
+  app.all("*", withDashboardSession(fallback));
+  return app;
+}

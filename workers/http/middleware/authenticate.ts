@@ -1,0 +1,84 @@
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { ApiKeyScope } from "../../domain/auth/api-key-format";
+import { hasRole, type Role } from "../../domain/auth/roles";
+import { ApiError, forbidden } from "../../errors";
+import { authenticateApiKey } from "../../services/api-keys";
+import type { Principal } from "../../services/principal";
+import { authenticateAccessToken } from "../../services/sessions";
+import { ACCESS_COOKIE } from "../cookies";
+import type { AppEnv } from "../types";
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * A cookie rides along on cross-site requests too: refuse cookie-authenticated writes whose
+ * Origin is another site (CSRF). Bearer tokens are never sent by a browser on its own.
+ */
+function assertSameOrigin(request: Request): void {
+  if (!UNSAFE_METHODS.has(request.method)) return;
+  const origin = request.headers.get("origin");
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (
+    fetchSite === "cross-site" ||
+    (origin && origin !== "null" && new URL(origin).host !== new URL(request.url).host)
+  ) {
+    throw forbidden("Cross-site requests are not allowed");
+  }
+  if (origin === "null") throw forbidden("Cross-site requests are not allowed");
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+/**
+ * Resolves the caller: `Authorization: Bearer <jwt|dpl_key>`, `X-API-Key`, or the dashboard
+ * cookie. `apiKeyScopes` lists the scopes that let an API key in; without it only users may call.
+ */
+export const authenticate = (options: { apiKeyScopes?: ApiKeyScope[] } = {}) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const services = c.get("services");
+    const bearer = bearerToken(c.req.header("authorization"));
+    const headerKey = c.req.header("x-api-key");
+    let principal: Principal;
+    if (headerKey !== undefined || bearer?.startsWith("dpl_")) {
+      const key = await authenticateApiKey(services, headerKey ?? bearer ?? "", (write) =>
+        c.executionCtx.waitUntil(write),
+      );
+      const allowed = options.apiKeyScopes ?? [];
+      if (!key.scopes.some((scope) => allowed.includes(scope))) {
+        throw forbidden(
+          allowed.length === 0
+            ? "API keys cannot call this endpoint; sign in as a user"
+            : `This API key needs one of the scopes: ${allowed.join(", ")}`,
+        );
+      }
+      principal = key;
+    } else if (bearer) {
+      principal = await authenticateAccessToken(services, bearer);
+    } else {
+      const cookie = getCookie(c, ACCESS_COOKIE);
+      if (!cookie) throw new ApiError("unauthorized", "Sign in, or send a Bearer token or an API key");
+      assertSameOrigin(c.req.raw);
+      principal = await authenticateAccessToken(services, cookie);
+    }
+    c.set("principal", principal);
+    await next();
+  });
+
+/** Requires a signed-in user holding at least `minimum`. */
+export const requireRole = (minimum: Role) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const principal = c.get("principal");
+    if (principal.kind !== "user") throw forbidden("Only a signed-in user can do this");
+    if (!hasRole(principal.role, minimum)) throw forbidden(`This needs the ${minimum} role or higher`);
+    await next();
+  });
+
+/** The signed-in user, for handlers behind `requireRole`. */
+export function userPrincipal(principal: Principal): Extract<Principal, { kind: "user" }> {
+  if (principal.kind !== "user") throw forbidden("Only a signed-in user can do this");
+  return principal;
+}

@@ -1,0 +1,257 @@
+import { type Context, Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { ApiError } from "../../errors";
+import { changePassword, describeUser, login, register, updateProfile } from "../../services/accounts";
+import { getSubscription } from "../../services/organization";
+import { confirmPasswordReset, requestPasswordReset } from "../../services/password-reset";
+import {
+  authenticateAccessToken,
+  type IssuedSession,
+  revokeByRefreshToken,
+  revokeFamily,
+  rotateRefreshToken,
+} from "../../services/sessions";
+import { acceptInvitation, previewInvitation } from "../../services/team";
+import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from "../cookies";
+import { authenticate, userPrincipal } from "../middleware/authenticate";
+import type { RouteDoc } from "../openapi";
+import {
+  acceptInvitationBody,
+  changePasswordBody,
+  invitationPreview,
+  invitationTokenParams,
+  loginBody,
+  logoutBody,
+  meResponse,
+  passwordResetBody,
+  passwordResetConfirmBody,
+  refreshBody,
+  registerBody,
+  sessionResponse,
+  updateProfileBody,
+} from "../schemas/auth";
+import { ok } from "../schemas/common";
+import type { AppEnv } from "../types";
+import { jsonBody, pathParams } from "../validation";
+
+export const authRoutes = new Hono<AppEnv>();
+
+/** The login answer of the original design (`{access_token, user}`), plus what OAuth clients expect. */
+function sessionBody(
+  c: Context<AppEnv>,
+  session: IssuedSession,
+  user: Awaited<ReturnType<typeof describeUser>>,
+) {
+  setSessionCookies(c, session);
+  return {
+    access_token: session.accessToken,
+    token_type: "Bearer" as const,
+    expires_in: Math.round((session.accessTokenExpiresAt - c.get("services").now()) / 1000),
+    refresh_token: session.refreshToken,
+    user,
+  };
+}
+
+authRoutes.post("/register", jsonBody(registerBody), async (c) => {
+  const { session, user } = await register(c.get("services"), c.req.valid("json"), c.get("meta"));
+  return c.json(sessionBody(c, session, user), 201);
+});
+
+authRoutes.post("/login", jsonBody(loginBody), async (c) => {
+  const { session, user } = await login(c.get("services"), c.req.valid("json"), c.get("meta"));
+  return c.json(sessionBody(c, session, user), 200);
+});
+
+authRoutes.post("/refresh", jsonBody(refreshBody), async (c) => {
+  const token = c.req.valid("json").refresh_token ?? getCookie(c, REFRESH_COOKIE);
+  if (!token) throw new ApiError("unauthorized", "Send the refresh token in the body or the cookie");
+  const services = c.get("services");
+  try {
+    const rotated = await rotateRefreshToken(services, token, c.get("meta"));
+    return c.json(sessionBody(c, rotated, await describeUser(services, rotated.userId, rotated.orgId)), 200);
+  } catch (error) {
+    clearSessionCookies(c);
+    throw error;
+  }
+});
+
+/**
+ * Ends the session whichever credential the client still holds (an expired access token
+ * must not stop a logout), and always clears the cookies.
+ */
+authRoutes.post("/logout", jsonBody(logoutBody), async (c) => {
+  const services = c.get("services");
+  const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const access = bearer ?? getCookie(c, ACCESS_COOKIE);
+  const refresh = c.req.valid("json").refresh_token ?? getCookie(c, REFRESH_COOKIE);
+  if (access) {
+    const principal = await authenticateAccessToken(services, access).catch(() => null);
+    if (principal) {
+      await revokeFamily(services, principal.sessionFamily);
+      await services.audit.record({
+        orgId: principal.orgId,
+        actorType: "user",
+        actorId: principal.userId,
+        action: "logout",
+        ip: c.get("meta").ip,
+      });
+    }
+  }
+  if (refresh) await revokeByRefreshToken(services, refresh);
+  clearSessionCookies(c);
+  return c.json({ ok: true as const }, 200);
+});
+
+authRoutes.get("/me", authenticate(), async (c) => {
+  const principal = userPrincipal(c.get("principal"));
+  const services = c.get("services");
+  return c.json(
+    {
+      user: await describeUser(services, principal.userId, principal.orgId),
+      subscription: await getSubscription(services, principal.orgId),
+    },
+    200,
+  );
+});
+
+authRoutes.patch("/me", authenticate(), jsonBody(updateProfileBody), async (c) => {
+  const principal = userPrincipal(c.get("principal"));
+  const services = c.get("services");
+  await updateProfile(services, principal.userId, c.req.valid("json"));
+  return c.json({ user: await describeUser(services, principal.userId, principal.orgId) }, 200);
+});
+
+authRoutes.post("/change-password", authenticate(), jsonBody(changePasswordBody), async (c) => {
+  const principal = userPrincipal(c.get("principal"));
+  await changePassword(c.get("services"), principal, c.req.valid("json"), c.get("meta"));
+  return c.json({ ok: true as const, message: "Password changed; your other sessions were signed out" }, 200);
+});
+
+authRoutes.post("/password-reset", jsonBody(passwordResetBody), async (c) => {
+  await requestPasswordReset(c.get("services"), c.req.valid("json").email, c.get("meta"));
+  return c.json(
+    { ok: true as const, message: "If an account uses this address, a reset link is on its way" },
+    202,
+  );
+});
+
+authRoutes.post("/password-reset/confirm", jsonBody(passwordResetConfirmBody), async (c) => {
+  await confirmPasswordReset(c.get("services"), c.req.valid("json"), c.get("meta"));
+  return c.json({ ok: true as const, message: "Password changed; sign in with the new one" }, 200);
+});
+
+authRoutes.get("/invitations/:token", pathParams(invitationTokenParams), async (c) => {
+  return c.json(await previewInvitation(c.get("services"), c.req.valid("param").token), 200);
+});
+
+authRoutes.post("/invitations/accept", jsonBody(acceptInvitationBody), async (c) => {
+  const { session, user } = await acceptInvitation(c.get("services"), c.req.valid("json"), c.get("meta"));
+  return c.json(sessionBody(c, session, user), 200);
+});
+
+export const authDocs: RouteDoc[] = [
+  {
+    method: "post",
+    path: "/api/auth/register",
+    tag: "Auth",
+    summary: "Create an organisation, its owner and a 14-day trial; signs the owner in",
+    auth: "public",
+    body: registerBody,
+    success: { status: 201, description: "Signed in", schema: sessionResponse },
+    errors: [400, 409, 413, 415, 422, 429],
+  },
+  {
+    method: "post",
+    path: "/api/auth/login",
+    tag: "Auth",
+    summary: "Sign in; sets the dashboard cookies too",
+    auth: "public",
+    body: loginBody,
+    success: { status: 200, description: "Signed in", schema: sessionResponse },
+    errors: [400, 401, 403, 422, 429],
+  },
+  {
+    method: "post",
+    path: "/api/auth/refresh",
+    tag: "Auth",
+    summary: "Rotate a refresh token (body or cookie); a reused token ends the whole session",
+    auth: "public",
+    body: refreshBody,
+    success: { status: 200, description: "New tokens", schema: sessionResponse },
+    errors: [400, 401, 422],
+  },
+  {
+    method: "post",
+    path: "/api/auth/logout",
+    tag: "Auth",
+    summary: "End the session and clear the cookies",
+    auth: "public",
+    body: logoutBody,
+    success: { status: 200, description: "Signed out", schema: ok },
+  },
+  {
+    method: "get",
+    path: "/api/auth/me",
+    tag: "Auth",
+    summary: "The signed-in user, their organisations and the subscription",
+    auth: "user",
+    success: { status: 200, description: "The user", schema: meResponse },
+  },
+  {
+    method: "patch",
+    path: "/api/auth/me",
+    tag: "Auth",
+    summary: "Update the profile",
+    auth: "user",
+    body: updateProfileBody,
+    success: { status: 200, description: "Updated" },
+  },
+  {
+    method: "post",
+    path: "/api/auth/change-password",
+    tag: "Auth",
+    summary: "Change the password (other sessions end)",
+    auth: "user",
+    body: changePasswordBody,
+    success: { status: 200, description: "Changed", schema: ok },
+  },
+  {
+    method: "post",
+    path: "/api/auth/password-reset",
+    tag: "Auth",
+    summary: "Send a reset link; answers the same whether or not the address is registered",
+    auth: "public",
+    body: passwordResetBody,
+    success: { status: 202, description: "Accepted", schema: ok },
+    errors: [400, 422, 429],
+  },
+  {
+    method: "post",
+    path: "/api/auth/password-reset/confirm",
+    tag: "Auth",
+    summary: "Set a new password with a reset token",
+    auth: "public",
+    body: passwordResetConfirmBody,
+    success: { status: 200, description: "Changed", schema: ok },
+  },
+  {
+    method: "get",
+    path: "/api/auth/invitations/{token}",
+    tag: "Auth",
+    summary: "Preview an invitation",
+    auth: "public",
+    params: invitationTokenParams,
+    success: { status: 200, description: "The invitation", schema: invitationPreview },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/auth/invitations/accept",
+    tag: "Auth",
+    summary: "Accept an invitation (new account, or an existing one with its password)",
+    auth: "public",
+    body: acceptInvitationBody,
+    success: { status: 200, description: "Signed in to the organisation", schema: sessionResponse },
+    errors: [400, 401, 404, 422],
+  },
+];

@@ -1,0 +1,46 @@
+import type { Env } from "../env";
+import { createServices, type Services } from "../services/container";
+import { purgeSessions } from "../services/sessions";
+import { expireSubscriptions, sendTrialReminders } from "./subscription-jobs";
+
+export const CRON = {
+  everyMinute: "* * * * *",
+  every6Hours: "0 */6 * * *",
+  midnight: "0 0 * * *",
+  nineAm: "0 9 * * *",
+} as const;
+
+type Job = (services: Services) => Promise<Record<string, number>>;
+
+const jobsByCron: Record<string, Record<string, Job>> = {
+  // Environment health checks join this slot when environments get probes.
+  [CRON.everyMinute]: {},
+  [CRON.every6Hours]: {
+    sessionCleanup: async (s) => ({
+      sessions: await purgeSessions(s),
+      rateLimitWindows: await s.limiter.purge(s.now() - 86_400_000),
+    }),
+  },
+  [CRON.midnight]: { subscriptionExpiry: async (s) => ({ expired: await expireSubscriptions(s) }) },
+  [CRON.nineAm]: { trialReminders: async (s) => ({ sent: await sendTrialReminders(s) }) },
+};
+
+/** One dispatcher keyed by the cron expression; each job's failure is logged without stopping the others. */
+export async function runScheduled(cron: string, env: Env, now: () => number = Date.now) {
+  const jobs = jobsByCron[cron];
+  if (!jobs) {
+    console.warn(`no jobs for cron "${cron}"`);
+    return {};
+  }
+  const services = createServices(env, now);
+  const results: Record<string, Record<string, number> | { error: string }> = {};
+  for (const [name, job] of Object.entries(jobs)) {
+    try {
+      results[name] = await job(services);
+    } catch (error) {
+      console.error(`cron job ${name} failed:`, error);
+      results[name] = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  return results;
+}

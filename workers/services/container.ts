@@ -1,0 +1,37 @@
+import { AuditLog } from "../adapters/db/audit";
+import { createDb, type Database } from "../adapters/db/client";
+import { RateLimiter } from "../adapters/db/rate-limiter";
+import { Mailer } from "../adapters/email/mailer";
+import { type AppConfig, type Env, loadConfig } from "../env";
+
+/** What handlers, Remix loaders, queue consumers and cron jobs work with; built once per request. */
+export interface Services {
+  db: Database;
+  config: AppConfig;
+  now: () => number;
+  mailer: Mailer;
+  audit: AuditLog;
+  limiter: RateLimiter;
+}
+
+export function createServices(env: Env, now: () => number = Date.now): Services {
+  const config = loadConfig(env);
+  const db = createDb(env.DB);
+  return {
+    db,
+    config,
+    now,
+    mailer: new Mailer(
+      db,
+      { apiBase: config.EMAIL_API_BASE, apiKey: config.EMAIL_API_KEY, from: config.EMAIL_FROM },
+      now,
+    ),
+    audit: new AuditLog(db, now),
+    limiter: new RateLimiter(db, now),
+  };
+}
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
