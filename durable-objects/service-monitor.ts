@@ -6,6 +6,11 @@ export interface MonitorIdentity {
   service: string;
 }
 
+/** RPC answers carry failures as values: an exception thrown across RPC surfaces as uncaught in the object. */
+export type IdentifyResult =
+  | ({ ok: true; createdAt: number } & MonitorIdentity)
+  | { ok: false; error: "identity_mismatch" };
+
 /**
  * One object per (organisation, service), addressed by `idFromName(`${orgId}:${service}`)`.
  * It will hold the service's baselines, detector state and correlation window in its SQLite
@@ -25,7 +30,7 @@ export class ServiceMonitor extends DurableObject<Env> {
    * Binds the object to its organisation and service on first use and refuses any other pair
    * afterwards: data of one tenant can never be written into another tenant's monitor.
    */
-  async identify(identity: MonitorIdentity): Promise<MonitorIdentity & { createdAt: number }> {
+  async identify(identity: MonitorIdentity): Promise<IdentifyResult> {
     const existing = this.ctx.storage.sql
       .exec<{ org_id: string; service: string; created_at: number }>(
         "SELECT org_id, service, created_at FROM monitor_identity WHERE id = 1",
@@ -33,9 +38,9 @@ export class ServiceMonitor extends DurableObject<Env> {
       .toArray()[0];
     if (existing) {
       if (existing.org_id !== identity.orgId || existing.service !== identity.service) {
-        throw new Error("ServiceMonitor identity mismatch");
+        return { ok: false, error: "identity_mismatch" };
       }
-      return { orgId: existing.org_id, service: existing.service, createdAt: existing.created_at };
+      return { ok: true, orgId: existing.org_id, service: existing.service, createdAt: existing.created_at };
     }
     const createdAt = Date.now();
     this.ctx.storage.sql.exec(
@@ -44,7 +49,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       identity.service,
       createdAt,
     );
-    return { ...identity, createdAt };
+    return { ok: true, ...identity, createdAt };
   }
 }
 

@@ -9,6 +9,7 @@ import { authDocs, authRoutes } from "./routes/auth";
 import { healthDocs, healthRoutes } from "./routes/health";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
 import { teamDocs, teamRoutes } from "./routes/team";
+import { whoamiDocs, whoamiRoutes } from "./routes/whoami";
 import type { AppEnv } from "./types";
 
 /** JSON API bodies are small; ingest (next to come) has its own, larger limit. */
@@ -20,6 +21,7 @@ export const routeDocs: RouteDoc[] = [
   ...teamDocs,
   ...apiKeyDocs,
   ...organizationDocs,
+  ...whoamiDocs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -48,6 +50,7 @@ export function createApp(
   app.route("/api/team", teamRoutes);
   app.route("/api/keys", apiKeyRoutes);
   app.route("/api", organizationRoutes);
+  app.route("/api", whoamiRoutes);
   app.all("/api/*", notFoundJson);
 
   app.all("*", withDashboardSession(fallback));
