@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import { ACCESS_TOKEN_TTL_SECONDS } from "../../auth/jwt";
 import { ApiError } from "../../errors";
 import { changePassword, describeUser, login, register, updateProfile } from "../../services/accounts";
 import { getSubscription } from "../../services/organization";
@@ -46,7 +47,7 @@ function sessionBody(
   return {
     access_token: session.accessToken,
     token_type: "Bearer" as const,
-    expires_in: Math.round((session.accessTokenExpiresAt - c.get("services").now()) / 1000),
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
     refresh_token: session.refreshToken,
     user,
   };
