@@ -1,0 +1,182 @@
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "./browser";
+
+const baseUrl = inject("baseUrl");
+const run = crypto.randomUUID().slice(0, 8);
+const owner = {
+  name: "Olga Owner",
+  company: `E2E Corp ${run}`,
+  email: `owner-${run}@example.com`,
+  password: "e2e-launch-passphrase",
+};
+const SCREENSHOTS = ".e2e/screenshots";
+
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+// A failed step leaves a picture of every open page behind, named after the test.
+afterEach(async (context) => {
+  if (context.task.result?.state !== "fail" || !browser) return;
+  const name = context.task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+  let index = 0;
+  for (const browserContext of browser.contexts()) {
+    for (const page of browserContext.pages()) {
+      await page
+        .screenshot({ path: `${SCREENSHOTS}/FAILED-${name}-${index++}.png`, fullPage: true })
+        .catch(() => {});
+    }
+  }
+});
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/control-center/, { waitUntil: "commit" });
+}
+
+describe("the dashboard in a real browser", () => {
+  let ownerPage: Page;
+  let inviteLink = "";
+
+  it("signs up a new organisation and lands in the Control Center", async () => {
+    ownerPage = await (await browser.newContext()).newPage();
+    await ownerPage.goto(`${baseUrl}/`);
+    await ownerPage.waitForURL(/\/login/, { waitUntil: "commit" });
+    await ownerPage.getByRole("link", { name: "Create an account" }).click();
+    await ownerPage.getByLabel("Your name").fill(owner.name);
+    await ownerPage.getByLabel("Company").fill(owner.company);
+    await ownerPage.getByLabel("Work e-mail").fill(owner.email);
+    await ownerPage.getByLabel(/^Password/).fill(owner.password);
+    await ownerPage.getByRole("button", { name: "Create account" }).click();
+    await ownerPage.waitForURL(/\/control-center/, { waitUntil: "commit" });
+    expect(await ownerPage.getByTestId("org-name").textContent()).toBe(owner.company);
+    await ownerPage.getByText("14 days of trial left").waitFor();
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/control-center.png`, fullPage: true });
+  });
+
+  it("shows a weak-password refusal on the sign-up form without creating anything", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/signup`);
+    await page.getByLabel("Your name").fill("Weak Walter");
+    await page.getByLabel("Company").fill("Weak Co");
+    await page.getByLabel("Work e-mail").fill(`weak-${run}@example.com`);
+    await page.getByLabel(/^Password/).fill("password123");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await page.getByRole("alert").textContent()).toMatch(/most common passwords/);
+    expect(page.url()).toContain("/signup");
+  });
+
+  it("creates an API key whose secret is shown once and works against the API", async () => {
+    await ownerPage.getByRole("link", { name: "Settings" }).click();
+    await ownerPage.getByRole("link", { name: "API keys" }).click();
+    await ownerPage.getByRole("heading", { name: "Create an API key" }).waitFor();
+    await ownerPage.getByLabel("Name", { exact: true }).fill("e2e-agent");
+    await ownerPage.getByRole("button", { name: "Create key" }).click();
+    const secret = (await ownerPage.getByTestId("new-key").textContent())?.trim() ?? "";
+    expect(secret).toMatch(/^dpl_[0-9A-Za-z]{43}$/);
+    await ownerPage.getByTestId("key-e2e-agent").waitFor();
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/api-keys.png`, fullPage: true });
+
+    const whoami = await fetch(`${baseUrl}/api/whoami`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(whoami.status).toBe(200);
+    expect(await whoami.json()).toMatchObject({ kind: "api_key", scopes: ["ingest"] });
+
+    await ownerPage.reload();
+    expect(await ownerPage.getByTestId("new-key").count()).toBe(0);
+  });
+
+  it("invites a teammate who accepts and joins the organisation", async () => {
+    await ownerPage.getByRole("link", { name: "Team" }).click();
+    await ownerPage.getByRole("heading", { name: "Invite someone" }).waitFor();
+    await ownerPage.getByLabel("E-mail", { exact: true }).fill(`mia-${run}@example.com`);
+    await ownerPage.getByRole("button", { name: "Send invitation" }).click();
+    inviteLink = (await ownerPage.getByTestId("invite-link").textContent()) ?? "";
+    expect(inviteLink).toContain("/accept-invite?token=inv_");
+
+    const invitee = await (await browser.newContext()).newPage();
+    await invitee.goto(inviteLink);
+    expect(await invitee.getByRole("heading").first().textContent()).toBe(`Join ${owner.company}`);
+    await invitee.getByLabel("Your name").fill("Mia Member");
+    await invitee.getByLabel("Choose a password").fill("harbour-lights-at-dusk");
+    await invitee.getByRole("button", { name: /Join/ }).click();
+    await invitee.waitForURL(/\/control-center/, { waitUntil: "commit" });
+    expect(await invitee.getByTestId("org-name").textContent()).toBe(owner.company);
+    await invitee.getByText("Mia Member · member").waitFor();
+    await invitee.context().close();
+  });
+
+  it("changes the teammate's role and the team page shows it", async () => {
+    await ownerPage.goto(`${baseUrl}/settings/team`);
+    const row = ownerPage.getByTestId(`member-mia-${run}@example.com`);
+    await row.getByLabel("Role").selectOption("viewer");
+    await row.getByRole("button", { name: "Change" }).click();
+    await ownerPage.getByText("Role changed").waitFor();
+    await expect(row.getByLabel("Role").inputValue()).resolves.toBe("viewer");
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/team.png`, fullPage: true });
+  });
+
+  it("navigates every view of the layout", async () => {
+    for (const label of [
+      "Incidents",
+      "Actions",
+      "Intelligence",
+      "Autonomous Mode",
+      "Runbooks",
+      "Cloud Costs",
+      "Billing",
+    ]) {
+      await ownerPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
+      await ownerPage.getByRole("heading", { level: 1, name: label }).waitFor();
+    }
+    expect(await ownerPage.getByTestId("plan").textContent()).toBe("trial");
+  });
+
+  it("signs out and needs to sign in again", async () => {
+    await ownerPage.getByRole("button", { name: "Sign out" }).click();
+    await ownerPage.waitForURL(/\/login/, { waitUntil: "commit" });
+    await ownerPage.goto(`${baseUrl}/control-center`);
+    await ownerPage.waitForURL(/\/login\?next=/, { waitUntil: "commit" });
+  });
+
+  it("resets a forgotten password through the mailed link", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/forgot-password`);
+    await page.getByLabel("E-mail").fill(owner.email);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await page.getByRole("status").waitFor();
+
+    // No e-mail provider in development: the dev mailbox shows what would have been sent.
+    await page.goto(`${baseUrl}/dev/mailbox`);
+    const body = (await page.locator("pre").first().textContent()) ?? "";
+    const link = body.match(/http\S+reset-password\?token=\S+/)?.[0];
+    expect(link).toBeTruthy();
+    await page.goto(link!);
+    await page.getByLabel("New password").fill("a-fresh-e2e-passphrase");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await page.waitForURL(/\/login\?reset=1/, { waitUntil: "commit" });
+    await signIn(page, owner.email, "a-fresh-e2e-passphrase");
+    expect(await page.getByTestId("org-name").textContent()).toBe(owner.company);
+  });
+
+  it("refuses a wrong password with a readable error", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel("E-mail").fill(owner.email);
+    await page.getByLabel("Password").fill("definitely-not-it");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await page.getByRole("alert").textContent()).toBe("Invalid e-mail or password");
+  });
+});
