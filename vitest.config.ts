@@ -22,6 +22,7 @@ export default defineConfig(async () => ({
   test: {
     include: ["test/integration/**/*.test.ts"],
     setupFiles: ["./test/integration/setup.ts"],
+    globalSetup: ["./test/integration/mock-email-provider.ts"],
     deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare"] } } },
     testTimeout: 30_000,
   },

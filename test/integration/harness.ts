@@ -70,6 +70,11 @@ export async function registerTenant(label = "owner", company = "Acme Inc"): Pro
     body: { email, password: STRONG_PASSWORD, full_name: "Ada Lovelace", company },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return tenantFromSession(res, email);
+}
+
+/** The session a register, login or invitation-accept response carries. */
+function tenantFromSession(res: ApiResponse, email: string): Tenant {
   return {
     token: res.body.access_token,
     refreshToken: res.body.refresh_token,
@@ -92,14 +97,7 @@ export async function addMember(
     body: { token: invite.body.token, password: STRONG_PASSWORD, full_name: `Member ${role}` },
   });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-  return {
-    token: accepted.body.access_token,
-    refreshToken: accepted.body.refresh_token,
-    email,
-    userId: accepted.body.user.id,
-    orgId: owner.orgId,
-    cookies: accepted.headers.getSetCookie(),
-  };
+  return tenantFromSession(accepted, email);
 }
 
 /** The `name=value` pairs of Set-Cookie headers, ready for a Cookie header. */

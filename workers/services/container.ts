@@ -23,7 +23,12 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     now,
     mailer: new Mailer(
       db,
-      { apiBase: config.EMAIL_API_BASE, apiKey: config.EMAIL_API_KEY, from: config.EMAIL_FROM },
+      {
+        apiBase: config.EMAIL_API_BASE,
+        apiKey: config.EMAIL_API_KEY,
+        from: config.EMAIL_FROM,
+        logLocal: config.ENVIRONMENT === "development",
+      },
       now,
     ),
     audit: new AuditLog(db, now),

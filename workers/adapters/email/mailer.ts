@@ -15,6 +15,8 @@ export interface EmailProviderConfig {
   apiBase: string;
   apiKey: string | undefined;
   from: string;
+  /** Print undelivered mail on the console (local development without a provider). */
+  logLocal?: boolean;
 }
 
 const PROVIDER_TIMEOUT_MS = 5_000;
@@ -45,7 +47,12 @@ export class Mailer {
       status: deliver ? "pending" : "local",
       createdAt: this.now(),
     });
-    if (!deliver) return { id, status: "local" };
+    if (!deliver) {
+      if (this.provider.logLocal) {
+        console.log(`\n[outbox] to ${message.to}: ${message.subject}\n${message.body}\n`);
+      }
+      return { id, status: "local" };
+    }
 
     try {
       const response = await this.fetcher(`${this.provider.apiBase.replace(/\/$/, "")}/emails`, {
