@@ -1,0 +1,194 @@
+import { describe, expect, it } from "vitest";
+import { severityFor, toAnomaly } from "../../workers/domain/detection/anomaly";
+import {
+  createDetectorState,
+  DEFAULT_DETECTOR_CONFIG,
+  type Detection,
+  type DetectorState,
+  detect,
+} from "../../workers/domain/detection/detector";
+
+const MINUTE = 60_000;
+const START = Date.UTC(2026, 0, 5);
+
+/** Deterministic noise (mulberry32), so the tests are repeatable. */
+function noise(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+}
+
+function run(
+  values: number[],
+  stepMs = 5 * MINUTE,
+  state: DetectorState = createDetectorState(),
+): Detection[] {
+  return values.map((v, i) => detect(state, v, START + i * stepMs));
+}
+
+const alerts = (ds: Detection[], from = 0) => ds.slice(from).filter((d) => d.alert).length;
+
+describe("detector on constructed series", () => {
+  it("stays quiet during the cold start", () => {
+    const ds = run([1, 100, 1, 100, 1, 100, 1, 100, 1, 100]);
+    expect(ds.every((d) => !d.warm && d.score === 0)).toBe(true);
+  });
+
+  it("flags a spike at once, with a z-score not capped by the point itself", () => {
+    const r = noise(1);
+    const values = Array.from({ length: 500 }, () => 100 + r() * 4);
+    values.push(400);
+    const ds = run(values);
+    const spike = ds.at(-1)!;
+    expect(spike.alert).toBe(true);
+    // Were the spike part of its own baseline, |z| could not exceed sqrt(n - 1) ~ 22.
+    expect(spike.zScore).toBeGreaterThan(100);
+    expect(severityFor(spike.zScore)).toBe("critical");
+    expect(alerts(ds.slice(0, -1), 50)).toBe(0);
+  });
+
+  it("alerts once on a level shift, then learns the new level", () => {
+    const r = noise(2);
+    const values = Array.from({ length: 1200 }, (_, i) => (i < 600 ? 50 : 80) + r() * 2);
+    const ds = run(values);
+    expect(ds.slice(600, 610).some((d) => d.alert)).toBe(true);
+    expect(alerts(ds, 610)).toBe(0);
+    expect(Math.abs(ds.at(-1)!.zScore)).toBeLessThan(3);
+  });
+
+  it("does not flag the daily peak of stable day/night traffic (under 2% of points)", () => {
+    const r = noise(3);
+    const days = 14;
+    const values = Array.from({ length: days * 288 }, (_, i) => {
+      const hour = ((i * 5) / 60) % 24;
+      return 500 + 400 * Math.sin(((hour - 6) / 24) * 2 * Math.PI) + r() * 30;
+    });
+    const ds = run(values);
+    const flagged = ds.slice(288).filter((d) => d.score >= 0.385).length;
+    expect(flagged / (values.length - 288)).toBeLessThan(0.02);
+    expect(alerts(ds, 3 * 288)).toBe(0);
+  });
+
+  it("flags a daily peak that fails to come", () => {
+    const r = noise(4);
+    const values = Array.from({ length: 10 * 288 }, (_, i) => {
+      const day = Math.floor(i / 288);
+      const hour = ((i * 5) / 60) % 24;
+      const peak = hour >= 12 && hour < 16 && day !== 8 ? 300 : 0;
+      return 100 + peak + r() * 10;
+    });
+    const ds = run(values);
+    const missingPeak = ds.slice(8 * 288 + 144, 8 * 288 + 192);
+    expect(missingPeak.some((d) => d.alert)).toBe(true);
+  });
+
+  it("follows slow drift without alerting", () => {
+    const r = noise(5);
+    const values = Array.from({ length: 3000 }, (_, i) => 100 + i * 0.02 + r() * 3);
+    expect(alerts(run(values), 50)).toBe(0);
+  });
+
+  it("treats a flat line as normal and any departure from it as anomalous", () => {
+    const values = Array.from({ length: 300 }, () => 42);
+    const flat = run(values);
+    expect(alerts(flat)).toBe(0);
+    const state = createDetectorState();
+    run(values, 5 * MINUTE, state);
+    expect(detect(state, 45, START + 301 * 5 * MINUTE).alert).toBe(true);
+  });
+
+  it("keeps regular large spikes to a trickle of alerts (under 0.2% of points)", () => {
+    // Known limit: spikes of ~20 sigma every 37 points still alert about once per 440 points.
+    const r = noise(6);
+    const values = Array.from({ length: 4000 }, (_, i) => (i % 37 === 0 ? 200 : 100) + r() * 5);
+    const ds = run(values);
+    expect(alerts(ds, 1500) / 2500).toBeLessThan(0.002);
+  });
+
+  it("does not alert on the first points after the cold start", () => {
+    const r = noise(9);
+    const ds = run(Array.from({ length: 100 }, () => 100 + r() * 10));
+    expect(alerts(ds)).toBe(0);
+  });
+
+  it("refuses NaN and Infinity", () => {
+    const state = createDetectorState();
+    expect(() => detect(state, Number.NaN, START)).toThrow(RangeError);
+    expect(() => detect(state, Number.POSITIVE_INFINITY, START)).toThrow(RangeError);
+    expect(state.n).toBe(0);
+  });
+
+  it("gives the same answers after its state went through JSON (Durable Object storage)", () => {
+    const r = noise(7);
+    const values = Array.from(
+      { length: 2000 },
+      (_, i) => 100 + 20 * Math.sin(i / 30) + r() * 5 + (i === 1500 ? 90 : 0),
+    );
+    const straight = run(values);
+    let state = createDetectorState();
+    const resumed: Detection[] = [];
+    values.forEach((v, i) => {
+      if (i % 97 === 0) state = JSON.parse(JSON.stringify(state)) as DetectorState;
+      resumed.push(detect(state, v, START + i * 5 * MINUTE));
+    });
+    expect(resumed).toEqual(straight);
+  });
+
+  it("keeps bounded memory whatever the series length", () => {
+    const state = createDetectorState();
+    const r = noise(8);
+    for (let i = 0; i < 20_000; i++) detect(state, r() * 100, START + i * MINUTE);
+    expect(JSON.stringify(state).length).toBeLessThan(4_000);
+    expect(DEFAULT_DETECTOR_CONFIG.baselineWindow).toBe(1000);
+  });
+});
+
+describe("anomaly shape", () => {
+  it("fills the fields of the contract", () => {
+    const detection: Detection = {
+      score: 0.7,
+      alert: true,
+      zScore: 3.4,
+      baselineMean: 100,
+      baselineStdDev: 10,
+      surprise: 9,
+      warm: true,
+    };
+    const anomaly = toAnomaly(
+      {
+        metric_name: "latency_ms",
+        service: "checkout",
+        labels: { environment: "prod" },
+        value: 134,
+        timestamp: START,
+      },
+      detection,
+    );
+    expect(anomaly).toEqual({
+      metric_name: "latency_ms",
+      service: "checkout",
+      labels: { environment: "prod" },
+      current_value: 134,
+      baseline_mean: 100,
+      baseline_std_dev: 10,
+      z_score: 3.4,
+      deviation_percent: 34,
+      severity: "high",
+      anomaly_score: 0.7,
+      detected_at: new Date(START).toISOString(),
+    });
+  });
+
+  it.each([
+    [2.4, "low"],
+    [2.6, "medium"],
+    [-3.1, "high"],
+    [4.01, "critical"],
+  ] as const)("z %s is %s", (z, severity) => {
+    expect(severityFor(z)).toBe(severity);
+  });
+});
