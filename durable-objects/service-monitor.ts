@@ -1,5 +1,29 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../workers/adapters/db/client";
+import { attachAnomalies, insertIncident } from "../workers/adapters/db/incidents";
+import {
+  CORRELATION_WINDOW_MS,
+  DEPLOYMENT_SUSPICION_MS,
+  decideIncident,
+  maxSeverity,
+  type Signal,
+} from "../workers/domain/correlation/incident-trigger";
+import { type Anomaly, toAnomaly } from "../workers/domain/detection/anomaly";
+import { createDetectorState, type DetectorState, detect } from "../workers/domain/detection/detector";
+import { seriesKey } from "../workers/domain/detection/series-key";
+import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import type { Env } from "../workers/env";
+import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
+import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
+import {
+  ERROR_LOG_RETENTION_MS,
+  LOG_RETENTION_MS,
+  MAX_LOG_ROWS,
+  MAX_SIGNALS,
+  MONITOR_SCHEMA,
+  RAW_RETENTION_MS,
+  ROLLUP_RETENTION_MS,
+} from "./monitor-schema";
 
 export interface MonitorIdentity {
   orgId: string;
@@ -11,19 +35,48 @@ export type IdentifyResult =
   | ({ ok: true; createdAt: number } & MonitorIdentity)
   | { ok: false; error: "identity_mismatch" };
 
+export type IngestResult =
+  | { ok: true; stored: number; anomalies: Anomaly[]; incidentIds: string[] }
+  | { ok: false; error: "identity_mismatch" };
+
+interface SeriesEntry {
+  key: string;
+  metric: string;
+  environment: string;
+  labels: Record<string, string>;
+  state: DetectorState;
+  lastTs: number;
+  dirty: boolean;
+}
+
+const MINUTE = 60_000;
+const ERROR_RATE_METRIC = "log_error_rate";
+/** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
+const MIN_ERRORS_FOR_SPIKE = 5;
+const PRUNE_EVERY_MS = MINUTE;
+
 /**
  * One object per (organisation, service), addressed by `idFromName(`${orgId}:${service}`)`.
- * It will hold the service's baselines, detector state and correlation window in its SQLite
- * storage; today it records which service it belongs to, which later state is keyed by.
+ * It keeps each series' detector state and bounded history in its SQLite storage, detects
+ * anomalies as data arrives, correlates them with error spikes and deployments, and opens
+ * incidents in D1 (one open incident per environment) with an analysis message on the queue.
+ * Everything it needs after an eviction or restart is in storage; the in-memory series map is
+ * only a cache.
  */
 export class ServiceMonitor extends DurableObject<Env> {
+  private readonly series = new Map<string, SeriesEntry>();
+  private identity: MonitorIdentity | null = null;
+  private lastPruneAt = 0;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.ctx.storage.sql.exec(
-        "CREATE TABLE IF NOT EXISTS monitor_identity (id INTEGER PRIMARY KEY CHECK (id = 1), org_id TEXT NOT NULL, service TEXT NOT NULL, created_at INTEGER NOT NULL)",
-      );
+      for (const statement of MONITOR_SCHEMA) this.ctx.storage.sql.exec(statement);
     });
+  }
+
+  private get sql() {
+    return this.ctx.storage.sql;
   }
 
   /**
@@ -31,7 +84,11 @@ export class ServiceMonitor extends DurableObject<Env> {
    * afterwards: data of one tenant can never be written into another tenant's monitor.
    */
   async identify(identity: MonitorIdentity): Promise<IdentifyResult> {
-    const existing = this.ctx.storage.sql
+    return this.bind(identity);
+  }
+
+  private bind(identity: MonitorIdentity): IdentifyResult {
+    const existing = this.sql
       .exec<{ org_id: string; service: string; created_at: number }>(
         "SELECT org_id, service, created_at FROM monitor_identity WHERE id = 1",
       )
@@ -40,17 +97,415 @@ export class ServiceMonitor extends DurableObject<Env> {
       if (existing.org_id !== identity.orgId || existing.service !== identity.service) {
         return { ok: false, error: "identity_mismatch" };
       }
+      this.identity = identity;
       return { ok: true, orgId: existing.org_id, service: existing.service, createdAt: existing.created_at };
     }
     const createdAt = Date.now();
-    this.ctx.storage.sql.exec(
+    this.sql.exec(
       "INSERT INTO monitor_identity (id, org_id, service, created_at) VALUES (1, ?, ?, ?)",
       identity.orgId,
       identity.service,
       createdAt,
     );
+    this.identity = identity;
     return { ok: true, ...identity, createdAt };
   }
+
+  private loadSeries(key: string, point: MetricPoint): SeriesEntry {
+    const cached = this.series.get(key);
+    if (cached) return cached;
+    const row = this.sql
+      .exec<{ state: string; last_ts: number }>("SELECT state, last_ts FROM series WHERE key = ?", key)
+      .toArray()[0];
+    const entry: SeriesEntry = {
+      key,
+      metric: point.metric_name,
+      environment: point.environment,
+      labels: point.labels,
+      state: row ? (JSON.parse(row.state) as DetectorState) : createDetectorState(),
+      lastTs: row ? row.last_ts : Number.NEGATIVE_INFINITY,
+      dirty: !row,
+    };
+    this.series.set(key, entry);
+    return entry;
+  }
+
+  private saveSeries(): void {
+    for (const entry of this.series.values()) {
+      if (!entry.dirty) continue;
+      this.sql.exec(
+        `INSERT INTO series (key, metric, environment, labels, state, last_ts) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET state = excluded.state, last_ts = excluded.last_ts`,
+        entry.key,
+        entry.metric,
+        entry.environment,
+        JSON.stringify(entry.labels),
+        JSON.stringify(entry.state),
+        Number.isFinite(entry.lastTs) ? entry.lastTs : 0,
+      );
+      entry.dirty = false;
+    }
+  }
+
+  private recordRollup(
+    key: string,
+    ts: number,
+    value: number,
+    baselineMean: number | null,
+    baselineStd: number | null,
+  ) {
+    this.sql.exec(
+      `INSERT INTO rollups (series_key, minute, min, max, sum, count, baseline_mean, baseline_std)
+       VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+       ON CONFLICT (series_key, minute) DO UPDATE SET
+         min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum,
+         count = count + 1, baseline_mean = coalesce(excluded.baseline_mean, baseline_mean),
+         baseline_std = coalesce(excluded.baseline_std, baseline_std)`,
+      key,
+      Math.floor(ts / MINUTE) * MINUTE,
+      value,
+      value,
+      value,
+      baselineMean,
+      baselineStd,
+    );
+  }
+
+  private recordSignal(environment: string, signal: Signal, anomaly: Anomaly): void {
+    this.sql.exec(
+      "INSERT INTO signals (at, environment, kind, severity, metric, anomaly) VALUES (?, ?, ?, ?, ?, ?)",
+      signal.at,
+      environment,
+      signal.kind,
+      signal.severity,
+      signal.metric,
+      JSON.stringify(anomaly),
+    );
+  }
+
+  /** Stores and scores metric points (time order per series is expected; late points are stored, not scored). */
+  async ingestMetrics(identity: MonitorIdentity, points: MetricPoint[]): Promise<IngestResult> {
+    const bound = this.bind(identity);
+    if (!bound.ok) return bound;
+    const found: Anomaly[] = [];
+    const touched = new Set<string>();
+    for (const point of points) {
+      const key = seriesKey(point.metric_name, { ...point.labels, environment: point.environment });
+      const entry = this.loadSeries(key, point);
+      this.sql.exec(
+        "INSERT INTO points (series_key, ts, value) VALUES (?, ?, ?)",
+        key,
+        point.timestamp,
+        point.value,
+      );
+      if (point.timestamp < entry.lastTs) {
+        this.recordRollup(key, point.timestamp, point.value, null, null);
+        continue;
+      }
+      const detection = detect(entry.state, point.value, point.timestamp);
+      entry.lastTs = point.timestamp;
+      entry.dirty = true;
+      this.recordRollup(
+        key,
+        point.timestamp,
+        point.value,
+        detection.warm ? detection.baselineMean : null,
+        detection.warm ? detection.baselineStdDev : null,
+      );
+      if (detection.alert) {
+        const anomaly = toAnomaly(
+          { ...point, labels: { ...point.labels, environment: point.environment } },
+          detection,
+        );
+        this.recordSignal(
+          point.environment,
+          { kind: "anomaly", severity: anomaly.severity, at: point.timestamp, metric: key },
+          anomaly,
+        );
+        found.push(anomaly);
+        touched.add(point.environment);
+      }
+    }
+    this.saveSeries();
+    const incidentIds = await this.correlate(touched);
+    this.prune();
+    return { ok: true, stored: points.length, anomalies: found, incidentIds };
+  }
+
+  /** Stores log lines and turns each closed minute's error count into a series of its own. */
+  async ingestLogs(identity: MonitorIdentity, logs: LogEntry[]): Promise<IngestResult> {
+    const bound = this.bind(identity);
+    if (!bound.ok) return bound;
+    const found: Anomaly[] = [];
+    const touched = new Set<string>();
+    const latestMinute = new Map<string, number>();
+    for (const log of logs) {
+      this.sql.exec(
+        "INSERT INTO logs (ts, level, environment, message, labels) VALUES (?, ?, ?, ?, ?)",
+        log.timestamp,
+        log.level,
+        log.environment,
+        log.message,
+        JSON.stringify(log.labels),
+      );
+      const minute = Math.floor(log.timestamp / MINUTE) * MINUTE;
+      const isError = log.level === "error" || log.level === "critical" ? 1 : 0;
+      this.sql.exec(
+        `INSERT INTO log_minutes (environment, minute, total, errors) VALUES (?, ?, 1, ?)
+         ON CONFLICT (environment, minute) DO UPDATE SET total = total + 1, errors = errors + excluded.errors`,
+        log.environment,
+        minute,
+        isError,
+      );
+      latestMinute.set(log.environment, Math.max(latestMinute.get(log.environment) ?? 0, minute));
+    }
+    // A minute is complete once a later minute has data: score each completed one, in order.
+    for (const [environment, current] of latestMinute) {
+      const open = this.sql
+        .exec<{ minute: number; errors: number }>(
+          "SELECT minute, errors FROM log_minutes WHERE environment = ? AND closed = 0 AND minute < ? ORDER BY minute",
+          environment,
+          current,
+        )
+        .toArray();
+      for (const { minute, errors } of open) {
+        this.sql.exec(
+          "UPDATE log_minutes SET closed = 1 WHERE environment = ? AND minute = ?",
+          environment,
+          minute,
+        );
+        const point: MetricPoint = {
+          timestamp: minute,
+          metric_name: ERROR_RATE_METRIC,
+          value: errors,
+          service: identity.service,
+          environment,
+          labels: {},
+        };
+        const key = seriesKey(ERROR_RATE_METRIC, { environment });
+        const entry = this.loadSeries(key, point);
+        if (minute < entry.lastTs) continue;
+        const detection = detect(entry.state, errors, minute);
+        entry.lastTs = minute;
+        entry.dirty = true;
+        this.recordRollup(
+          key,
+          minute,
+          errors,
+          detection.warm ? detection.baselineMean : null,
+          detection.warm ? detection.baselineStdDev : null,
+        );
+        if (detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE) {
+          const anomaly = toAnomaly({ ...point, labels: { environment } }, detection);
+          this.recordSignal(
+            environment,
+            { kind: "error_spike", severity: anomaly.severity, at: minute, metric: key },
+            anomaly,
+          );
+          found.push(anomaly);
+          touched.add(environment);
+        }
+      }
+    }
+    this.saveSeries();
+    const incidentIds = await this.correlate(touched);
+    this.prune();
+    return { ok: true, stored: logs.length, anomalies: found, incidentIds };
+  }
+
+  /** Keeps the deployment timeline that correlation reads (history lives in D1). */
+  async ingestDeployments(
+    identity: MonitorIdentity,
+    events: (DeploymentEvent & { id: string })[],
+  ): Promise<IngestResult> {
+    const bound = this.bind(identity);
+    if (!bound.ok) return bound;
+    for (const event of events) {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO deployments (id, ts, environment, version, status, metadata) VALUES (?, ?, ?, ?, ?, ?)",
+        event.id,
+        event.timestamp,
+        event.environment,
+        event.version,
+        event.status,
+        JSON.stringify(event.metadata),
+      );
+    }
+    return { ok: true, stored: events.length, anomalies: [], incidentIds: [] };
+  }
+
+  /**
+   * Opens or extends incidents for the environments that got new signals. One open incident per
+   * environment: later anomalies attach to it as timeline events.
+   */
+  private async correlate(environments: Set<string>): Promise<string[]> {
+    const identity = this.identity;
+    if (!identity || environments.size === 0) return [];
+    const db = createDb(this.env.DB);
+    const ids: string[] = [];
+    for (const environment of environments) {
+      const unassigned = this.sql
+        .exec<{ id: number; at: number; kind: string; severity: string; metric: string; anomaly: string }>(
+          "SELECT id, at, kind, severity, metric, anomaly FROM signals WHERE environment = ? AND incident_id IS NULL ORDER BY at",
+          environment,
+        )
+        .toArray();
+      if (unassigned.length === 0) continue;
+      const newest = Math.max(...unassigned.map((s) => s.at));
+      const signals: Signal[] = unassigned.map((s) => ({
+        kind: s.kind as Signal["kind"],
+        severity: s.severity as Signal["severity"],
+        at: s.at,
+        metric: s.metric,
+      }));
+      const anomalies = unassigned.map((s) => JSON.parse(s.anomaly) as Anomaly);
+      const open = this.sql
+        .exec<{ incident_id: string }>(
+          "SELECT incident_id FROM open_incidents WHERE environment = ?",
+          environment,
+        )
+        .toArray()[0];
+      const now = Date.now();
+      let incidentId: string | null = null;
+      if (open) {
+        const attached = await attachAnomalies(
+          db,
+          identity.orgId,
+          open.incident_id,
+          anomalies,
+          maxSeverity(signals.map((s) => s.severity)),
+          now,
+        );
+        if (attached) incidentId = open.incident_id;
+        else this.sql.exec("DELETE FROM open_incidents WHERE environment = ?", environment);
+      }
+      if (!incidentId) {
+        const deployments = this.sql
+          .exec<{ id: string; ts: number; version: string; status: string }>(
+            "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? ORDER BY ts DESC",
+            environment,
+            newest - CORRELATION_WINDOW_MS - DEPLOYMENT_SUSPICION_MS,
+          )
+          .toArray()
+          .map((d) => ({ id: d.id, at: d.ts, version: d.version, status: d.status }));
+        const decision = decideIncident(signals, deployments, newest);
+        if (!decision.open) continue;
+        const lead = anomalies.reduce((a, b) => (Math.abs(b.z_score) > Math.abs(a.z_score) ? b : a));
+        incidentId = await insertIncident(db, {
+          orgId: identity.orgId,
+          service: identity.service,
+          environment,
+          fingerprint: `${identity.service}:${environment}`,
+          title: incidentTitle(identity.service, lead, anomalies.length),
+          severity: decision.severity,
+          anomalies,
+          suspectedDeployment: decision.suspectedDeployment,
+          score: decision.score,
+          now,
+        });
+        this.sql.exec(
+          "INSERT OR REPLACE INTO open_incidents (environment, incident_id, opened_at) VALUES (?, ?, ?)",
+          environment,
+          incidentId,
+          now,
+        );
+        await this.env.ANALYSIS_QUEUE.send(
+          this.analysisMessage(identity, incidentId, environment, anomalies, newest),
+        );
+      }
+      const maxId = Math.max(...unassigned.map((s) => s.id));
+      this.sql.exec(
+        "UPDATE signals SET incident_id = ? WHERE environment = ? AND incident_id IS NULL AND id <= ?",
+        incidentId,
+        environment,
+        maxId,
+      );
+      ids.push(incidentId);
+    }
+    return ids;
+  }
+
+  /** The context the analysis needs: anomalies, error logs of the last 10 minutes, deployments of the last 30. */
+  private analysisMessage(
+    identity: MonitorIdentity,
+    incidentId: string,
+    environment: string,
+    anomalies: Anomaly[],
+    at: number,
+  ): AnalysisMessage {
+    const errorLogs = this.sql
+      .exec<{ ts: number; level: string; message: string }>(
+        "SELECT ts, level, message FROM logs WHERE environment = ? AND level IN ('error', 'critical') AND ts > ? ORDER BY ts DESC LIMIT 50",
+        environment,
+        at - 10 * MINUTE,
+      )
+      .toArray()
+      .map((l) => ({
+        timestamp: new Date(l.ts).toISOString(),
+        level: l.level,
+        message: l.message.slice(0, 500),
+      }));
+    const deployments = this.sql
+      .exec<{ id: string; ts: number; version: string; status: string }>(
+        "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? ORDER BY ts DESC LIMIT 20",
+        environment,
+        at - 30 * MINUTE,
+      )
+      .toArray()
+      .map((d) => ({
+        id: d.id,
+        timestamp: new Date(d.ts).toISOString(),
+        version: d.version,
+        status: d.status,
+      }));
+    return {
+      type: "incident.opened",
+      org_id: identity.orgId,
+      incident_id: incidentId,
+      context: {
+        service: { name: identity.service, environment },
+        anomalies,
+        error_logs: errorLogs,
+        deployments,
+      },
+    };
+  }
+
+  /** Drops what is past its retention, at most once a minute. */
+  private prune(): void {
+    const now = Date.now();
+    if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = now;
+    this.sql.exec("DELETE FROM points WHERE ts < ?", now - RAW_RETENTION_MS);
+    this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - ROLLUP_RETENTION_MS);
+    this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - ROLLUP_RETENTION_MS);
+    this.sql.exec(
+      "DELETE FROM logs WHERE (level NOT IN ('error', 'critical') AND ts < ?) OR ts < ?",
+      now - LOG_RETENTION_MS,
+      now - ERROR_LOG_RETENTION_MS,
+    );
+    this.sql.exec("DELETE FROM logs WHERE id <= (SELECT max(id) FROM logs) - ?", MAX_LOG_ROWS);
+    this.sql.exec("DELETE FROM signals WHERE id <= (SELECT max(id) FROM signals) - ?", MAX_SIGNALS);
+    this.sql.exec("DELETE FROM deployments WHERE ts < ?", now - 24 * 60 * MINUTE);
+  }
+
+  async metrics(identity: MonitorIdentity, query: MetricQuery) {
+    const bound = this.bind(identity);
+    if (!bound.ok) return bound;
+    return { ok: true as const, series: queryMetrics(this.sql, query) };
+  }
+
+  async logs(identity: MonitorIdentity, query: LogQuery) {
+    const bound = this.bind(identity);
+    if (!bound.ok) return bound;
+    return { ok: true as const, logs: queryLogs(this.sql, query) };
+  }
+}
+
+function incidentTitle(service: string, lead: Anomaly, count: number): string {
+  const direction = lead.z_score >= 0 ? "above" : "below";
+  const more = count > 1 ? ` (+${count - 1} more)` : "";
+  return `${service}: ${lead.metric_name} ${Math.abs(Math.round(lead.deviation_percent))}% ${direction} baseline${more}`;
 }
 
 export function monitorName(orgId: string, service: string): string {

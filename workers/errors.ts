@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   token_expired: 401,
   forbidden: 403,
+  subscription_inactive: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -110,6 +110,7 @@ describe("analysis queue", () => {
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
     expect(result.retryMessages).toEqual([]);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("dropping malformed message m2"));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("incident inc_1 does not exist"));
     warn.mockRestore();
   });
 

@@ -7,20 +7,10 @@ import {
   type DetectorState,
   detect,
 } from "../../workers/domain/detection/detector";
+import { noise } from "../support/noise";
 
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 0, 5);
-
-/** Deterministic noise (mulberry32), so the tests are repeatable. */
-function noise(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
 
 function run(
   values: number[],

@@ -3,7 +3,7 @@
  * Every tenant table carries `org_id`; timestamps are epoch milliseconds.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch() * 1000)`);
 
@@ -177,16 +177,128 @@ export const rateLimits = sqliteTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
 
-export const schemaTables = {
-  organizations,
-  users,
-  memberships,
-  sessions,
-  invitations,
-  passwordResets,
-  apiKeys,
-  subscriptions,
-  emailOutbox,
-  auditLog,
-  rateLimits,
-};
+/** Services and environments register themselves on first data. */
+export const services = sqliteTable(
+  "services",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    firstSeenAt: integer("first_seen_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+  },
+  (t) => [uniqueIndex("services_org_name_idx").on(t.orgId, t.name)],
+);
+
+export const environments = sqliteTable(
+  "environments",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+    name: text("name").notNull(),
+    firstSeenAt: integer("first_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.service, t.name] })],
+);
+
+export const deployments = sqliteTable(
+  "deployments",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    version: text("version").notNull(),
+    status: text("status").notNull(),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    deployedAt: integer("deployed_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("deployments_org_service_idx").on(t.orgId, t.service, t.deployedAt)],
+);
+
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    title: text("title").notNull(),
+    status: text("status", { enum: ["open", "acknowledged", "resolved"] }).notNull(),
+    severity: text("severity", { enum: ["low", "medium", "high", "critical"] }).notNull(),
+    anomalyCount: integer("anomaly_count").notNull(),
+    suspectedDeploymentId: text("suspected_deployment_id"),
+    openedAt: integer("opened_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [
+    index("incidents_org_status_idx").on(t.orgId, t.status, t.openedAt),
+    index("incidents_org_fingerprint_idx").on(t.orgId, t.service, t.fingerprint, t.status),
+  ],
+);
+
+export const incidentEvents = sqliteTable(
+  "incident_events",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("incident_events_incident_idx").on(t.incidentId, t.createdAt)],
+);
+
+/** Anomalies that opened or joined an incident. */
+export const anomalies = sqliteTable(
+  "anomalies",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+    metricName: text("metric_name").notNull(),
+    labels: text("labels", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    currentValue: real("current_value").notNull(),
+    baselineMean: real("baseline_mean").notNull(),
+    baselineStdDev: real("baseline_std_dev").notNull(),
+    zScore: real("z_score").notNull(),
+    deviationPercent: real("deviation_percent").notNull(),
+    severity: text("severity").notNull(),
+    anomalyScore: real("anomaly_score").notNull(),
+    detectedAt: integer("detected_at").notNull(),
+  },
+  (t) => [index("anomalies_incident_idx").on(t.incidentId)],
+);
+
+/** Analysis requests as the queue delivered them; the analyser consumes them (idempotent per incident). */
+export const analysisJobs = sqliteTable(
+  "analysis_jobs",
+  {
+    incidentId: text("incident_id")
+      .primaryKey()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    orgId: text("org_id").notNull(),
+    status: text("status", { enum: ["received", "analysed", "failed"] }).notNull(),
+    context: text("context", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    deliveries: integer("deliveries").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("analysis_jobs_org_idx").on(t.orgId)],
+);

@@ -7,13 +7,16 @@ import { buildOpenApiDocument, type RouteDoc } from "./openapi";
 import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys";
 import { authDocs, authRoutes } from "./routes/auth";
 import { healthDocs, healthRoutes } from "./routes/health";
+import { ingestDocs, ingestRoutes } from "./routes/ingest";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
+import { serviceDocs, serviceRoutes } from "./routes/services";
 import { teamDocs, teamRoutes } from "./routes/team";
 import { whoamiDocs, whoamiRoutes } from "./routes/whoami";
 import type { AppEnv } from "./types";
 
-/** JSON API bodies are small; ingest (next to come) has its own, larger limit. */
+/** JSON API bodies are small; ingest batches may be up to 1 MB. */
 const API_BODY_LIMIT_BYTES = 64 * 1024;
+const INGEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export const routeDocs: RouteDoc[] = [
   ...healthDocs,
@@ -22,6 +25,8 @@ export const routeDocs: RouteDoc[] = [
   ...apiKeyDocs,
   ...organizationDocs,
   ...whoamiDocs,
+  ...serviceDocs,
+  ...ingestDocs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -42,6 +47,7 @@ export function createApp(
   app.use("/ready", requestContext);
   app.use("/api/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), requireJsonBody);
   app.use("/openapi.json", requestContext);
+  app.use("/ingest/*", requestContext, limitBody(INGEST_BODY_LIMIT_BYTES), requireJsonBody);
 
   app.route("/", healthRoutes);
   app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200));
@@ -51,7 +57,10 @@ export function createApp(
   app.route("/api/keys", apiKeyRoutes);
   app.route("/api", organizationRoutes);
   app.route("/api", whoamiRoutes);
+  app.route("/api/services", serviceRoutes);
   app.all("/api/*", notFoundJson);
+  app.route("/ingest", ingestRoutes);
+  app.all("/ingest/*", notFoundJson);
 
   app.all("*", withDashboardSession(fallback));
   return app;

@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+import { isConstraintError } from "../adapters/db/constraint-error";
 import { randomBase62 } from "../auth/encoding";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "../auth/password";
 import { newId } from "../auth/tokens";
@@ -104,7 +105,7 @@ export async function register(services: Services, input: RegisterInput, meta: R
     ]);
   } catch (error) {
     // Two registrations raced for the same address: the unique index decided.
-    if (String(error).includes("UNIQUE")) {
+    if (isConstraintError(error, "UNIQUE")) {
       throw new ApiError("conflict", "An account cannot be created with this e-mail address");
     }
     throw error;

@@ -2,6 +2,7 @@ import { AuditLog } from "../adapters/db/audit";
 import { createDb, type Database } from "../adapters/db/client";
 import { RateLimiter } from "../adapters/db/rate-limiter";
 import { Mailer } from "../adapters/email/mailer";
+import { type MonitorClient, monitorClient } from "../adapters/monitors";
 import { type AppConfig, type Env, loadConfig } from "../env";
 
 /** What handlers, Remix loaders, queue consumers and cron jobs work with; built once per request. */
@@ -12,6 +13,7 @@ export interface Services {
   mailer: Mailer;
   audit: AuditLog;
   limiter: RateLimiter;
+  monitors: MonitorClient;
 }
 
 export function createServices(env: Env, now: () => number = Date.now): Services {
@@ -33,6 +35,7 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     ),
     audit: new AuditLog(db, now),
     limiter: new RateLimiter(db, now),
+    monitors: monitorClient(env.SERVICE_MONITOR),
   };
 }
 

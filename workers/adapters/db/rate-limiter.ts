@@ -30,18 +30,18 @@ export class RateLimiter {
     return { windowStart, retryAfterSeconds };
   }
 
-  /** Counts one hit and says whether it is within the limit. */
-  async hit(key: string, rule: RateLimitRule): Promise<RateLimitState> {
+  /** Counts `weight` hits (one request, or the items of a batch) and says whether they are within the limit. */
+  async hit(key: string, rule: RateLimitRule, weight = 1): Promise<RateLimitState> {
     const { windowStart, retryAfterSeconds } = this.window(rule);
     const [row] = await this.db
       .insert(rateLimits)
-      .values({ key, windowStart, count: 1 })
+      .values({ key, windowStart, count: weight })
       .onConflictDoUpdate({
         target: [rateLimits.key, rateLimits.windowStart],
-        set: { count: sql`${rateLimits.count} + 1` },
+        set: { count: sql`${rateLimits.count} + ${weight}` },
       })
       .returning({ count: rateLimits.count });
-    const count = row?.count ?? 1;
+    const count = row?.count ?? weight;
     return { allowed: count <= rule.limit, remaining: Math.max(0, rule.limit - count), retryAfterSeconds };
   }
 

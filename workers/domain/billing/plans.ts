@@ -46,3 +46,15 @@ export function nextSubscriptionStatus(
   }
   return null;
 }
+
+/** What each plan may send. Trials get the starter allowance so a real evaluation is possible. */
+export const PLAN_LIMITS: Record<string, { ingestItemsPerMinute: number }> = {
+  trial: { ingestItemsPerMinute: 20_000 },
+  starter: { ingestItemsPerMinute: 20_000 },
+  growth: { ingestItemsPerMinute: 200_000 },
+  enterprise: { ingestItemsPerMinute: 2_000_000 },
+};
+
+export function ingestAllowed(status: SubscriptionStatus): boolean {
+  return status === "trialing" || status === "active" || status === "past_due";
+}

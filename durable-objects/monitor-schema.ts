@@ -1,0 +1,40 @@
+/**
+ * The ServiceMonitor's own SQLite schema. Everything is bounded: raw points for an hour,
+ * 1-minute rollups for the retention, recent logs (errors kept longer), the last signals.
+ */
+export const RAW_RETENTION_MS = 60 * 60_000;
+export const ROLLUP_RETENTION_MS = 7 * 86_400_000;
+export const LOG_RETENTION_MS = 60 * 60_000;
+export const ERROR_LOG_RETENTION_MS = 24 * 60 * 60_000;
+export const MAX_LOG_ROWS = 20_000;
+export const MAX_SIGNALS = 100;
+
+export const MONITOR_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS monitor_identity (
+     id INTEGER PRIMARY KEY CHECK (id = 1), org_id TEXT NOT NULL, service TEXT NOT NULL, created_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS series (
+     key TEXT PRIMARY KEY, metric TEXT NOT NULL, environment TEXT NOT NULL, labels TEXT NOT NULL,
+     state TEXT NOT NULL, last_ts INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS points (series_key TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL)`,
+  "CREATE INDEX IF NOT EXISTS points_series_ts ON points (series_key, ts)",
+  `CREATE TABLE IF NOT EXISTS rollups (
+     series_key TEXT NOT NULL, minute INTEGER NOT NULL, min REAL NOT NULL, max REAL NOT NULL,
+     sum REAL NOT NULL, count INTEGER NOT NULL, baseline_mean REAL, baseline_std REAL,
+     PRIMARY KEY (series_key, minute))`,
+  `CREATE TABLE IF NOT EXISTS logs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, level TEXT NOT NULL,
+     environment TEXT NOT NULL, message TEXT NOT NULL, labels TEXT NOT NULL)`,
+  "CREATE INDEX IF NOT EXISTS logs_ts ON logs (ts)",
+  `CREATE TABLE IF NOT EXISTS log_minutes (
+     environment TEXT NOT NULL, minute INTEGER NOT NULL, total INTEGER NOT NULL, errors INTEGER NOT NULL,
+     closed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (environment, minute))`,
+  `CREATE TABLE IF NOT EXISTS deployments (
+     id TEXT PRIMARY KEY, ts INTEGER NOT NULL, environment TEXT NOT NULL, version TEXT NOT NULL,
+     status TEXT NOT NULL, metadata TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS signals (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, environment TEXT NOT NULL,
+     kind TEXT NOT NULL, severity TEXT NOT NULL, metric TEXT NOT NULL, anomaly TEXT NOT NULL,
+     incident_id TEXT)`,
+  `CREATE TABLE IF NOT EXISTS open_incidents (
+     environment TEXT PRIMARY KEY, incident_id TEXT NOT NULL, opened_at INTEGER NOT NULL)`,
+];

@@ -1,0 +1,10 @@
+/** Deterministic uniform noise in [-0.5, 0.5) (mulberry32), so tests and fixtures are repeatable. */
+export function noise(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+}

@@ -1,0 +1,83 @@
+import type { Severity } from "../detection/anomaly";
+
+/**
+ * When do anomalies make an incident? Several anomalies and/or an error-rate spike inside the
+ * correlation window; a deployment in the last 30 minutes raises suspicion (weights the
+ * evidence up) but never makes an incident on its own.
+ */
+export const CORRELATION_WINDOW_MS = 10 * 60_000;
+export const DEPLOYMENT_SUSPICION_MS = 30 * 60_000;
+export const INCIDENT_THRESHOLD = 2;
+const DEPLOYMENT_FACTOR = 1.5;
+
+// One anomaly alone, however large, stays below the threshold: the design asks for several, or an
+// error-rate spike, or a deployment raising suspicion (critical x 1.5 = 2.6, high x 1.5 = 2.25).
+const SEVERITY_WEIGHT: Record<Severity, number> = { low: 0.5, medium: 1, high: 1.5, critical: 1.75 };
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export interface Signal {
+  kind: "anomaly" | "error_spike";
+  severity: Severity;
+  at: number;
+  metric: string;
+}
+
+export interface RecentDeployment {
+  id: string;
+  version: string;
+  at: number;
+  status: string;
+}
+
+export interface IncidentDecision {
+  open: boolean;
+  score: number;
+  severity: Severity;
+  signals: Signal[];
+  suspectedDeployment: RecentDeployment | null;
+}
+
+/** An error-rate spike is strong evidence by itself: it counts as two anomalies of its severity. */
+function weight(signal: Signal): number {
+  return SEVERITY_WEIGHT[signal.severity] * (signal.kind === "error_spike" ? 2 : 1);
+}
+
+export function maxSeverity(severities: Severity[]): Severity {
+  return severities.reduce<Severity>((max, s) => (SEVERITY_RANK[s] > SEVERITY_RANK[max] ? s : max), "low");
+}
+
+/**
+ * Weighs the signals of the last 10 minutes (one per metric: the strongest) and the most recent
+ * deployment of the last 30 minutes before the newest signal.
+ * @example decideIncident([{ kind: "error_spike", severity: "high", at: now, metric: "errors" }], [], now).open // true
+ */
+export function decideIncident(
+  signals: Signal[],
+  deployments: RecentDeployment[],
+  now: number,
+): IncidentDecision {
+  const recent = signals.filter((s) => s.at > now - CORRELATION_WINDOW_MS && s.at <= now);
+  const strongest = new Map<string, Signal>();
+  for (const s of recent) {
+    const key = `${s.kind}:${s.metric}`;
+    const current = strongest.get(key);
+    if (!current || weight(s) > weight(current)) strongest.set(key, s);
+  }
+  const counted = [...strongest.values()];
+  const firstSignal = Math.min(...counted.map((s) => s.at));
+  const suspectedDeployment =
+    counted.length === 0
+      ? null
+      : (deployments
+          .filter((d) => d.at <= firstSignal && d.at > firstSignal - DEPLOYMENT_SUSPICION_MS)
+          .sort((a, b) => b.at - a.at)[0] ?? null);
+  const evidence = counted.reduce((sum, s) => sum + weight(s), 0);
+  const score = evidence * (suspectedDeployment ? DEPLOYMENT_FACTOR : 1);
+  return {
+    open: counted.length > 0 && score >= INCIDENT_THRESHOLD,
+    score,
+    severity: maxSeverity(counted.map((s) => s.severity)),
+    signals: counted,
+    suspectedDeployment,
+  };
+}

@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { parseTimestamp } from "./timestamp";
+
+/** The wire shapes of the design's contract, validated item by item so one bad item never costs the good ones. */
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/;
+const SERVICE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+const serviceName = z.string().min(1).max(100).regex(SERVICE, "letters, digits, '.', '_' and '-' only");
+const labelValue = z.string().max(200);
+const labels = z
+  .record(z.string().min(1).max(100).regex(NAME, "not a valid label name"), labelValue)
+  .refine((l) => Object.keys(l).length <= 32, "at most 32 labels");
+
+export const metricPointSchema = z.strictObject({
+  timestamp: z.union([z.string(), z.number()]),
+  metric_name: z.string().min(1).max(200).regex(NAME, "not a valid metric name (Prometheus style)"),
+  value: z.number().refine(Number.isFinite, "must be a finite number"),
+  labels: labels.and(z.object({ service: serviceName, environment: serviceName.optional() })),
+});
+
+export const logEntrySchema = z.strictObject({
+  timestamp: z.union([z.string(), z.number()]),
+  level: z
+    .string()
+    .transform((l) => l.toLowerCase())
+    .pipe(z.enum(["trace", "debug", "info", "notice", "warn", "warning", "error", "critical", "fatal"])),
+  message: z.string().min(1).max(8_192),
+  service: serviceName,
+  labels: labels.optional(),
+});
+
+export const deploymentEventSchema = z.strictObject({
+  timestamp: z.union([z.string(), z.number()]),
+  service: serviceName,
+  version: z.string().min(1).max(200),
+  status: z.enum(["started", "succeeded", "failed", "rolled_back"]),
+  environment: serviceName.optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export interface MetricPoint {
+  timestamp: number;
+  metric_name: string;
+  value: number;
+  service: string;
+  environment: string;
+  labels: Record<string, string>;
+}
+
+export interface LogEntry {
+  timestamp: number;
+  level: "debug" | "info" | "warn" | "error" | "critical";
+  message: string;
+  service: string;
+  environment: string;
+  labels: Record<string, string>;
+}
+
+export interface DeploymentEvent {
+  timestamp: number;
+  service: string;
+  environment: string;
+  version: string;
+  status: "started" | "succeeded" | "failed" | "rolled_back";
+  metadata: Record<string, unknown>;
+}
+
+export const DEFAULT_ENVIRONMENT = "production";
+
+export interface Rejection {
+  index: number;
+  errors: { path: string; message: string }[];
+}
+
+export interface Partition<T> {
+  accepted: T[];
+  rejected: Rejection[];
+}
+
+const LEVELS: Record<string, LogEntry["level"]> = {
+  trace: "debug",
+  debug: "debug",
+  info: "info",
+  notice: "info",
+  warn: "warn",
+  warning: "warn",
+  error: "error",
+  critical: "critical",
+  fatal: "critical",
+};
+
+type Kind = "metrics" | "logs" | "deployment";
+type ItemOf<K extends Kind> = K extends "metrics"
+  ? MetricPoint
+  : K extends "logs"
+    ? LogEntry
+    : DeploymentEvent;
+
+function normalise(kind: Kind, raw: unknown, timestamp: number): MetricPoint | LogEntry | DeploymentEvent {
+  if (kind === "metrics") {
+    const p = raw as z.infer<typeof metricPointSchema>;
+    const { service, environment, ...rest } = p.labels;
+    return {
+      timestamp,
+      metric_name: p.metric_name,
+      value: p.value,
+      service,
+      environment: environment ?? DEFAULT_ENVIRONMENT,
+      labels: rest as Record<string, string>,
+    };
+  }
+  if (kind === "logs") {
+    const l = raw as z.infer<typeof logEntrySchema>;
+    const { environment, ...rest } = l.labels ?? {};
+    return {
+      timestamp,
+      level: LEVELS[l.level] ?? "info",
+      message: l.message,
+      service: l.service,
+      environment: environment ?? DEFAULT_ENVIRONMENT,
+      labels: rest,
+    };
+  }
+  const d = raw as z.infer<typeof deploymentEventSchema>;
+  return {
+    timestamp,
+    service: d.service,
+    environment: d.environment ?? DEFAULT_ENVIRONMENT,
+    version: d.version,
+    status: d.status,
+    metadata: d.metadata ?? {},
+  };
+}
+
+const SCHEMAS = {
+  metrics: metricPointSchema,
+  logs: logEntrySchema,
+  deployment: deploymentEventSchema,
+} as const;
+
+/**
+ * Validates each item on its own: valid ones are kept (normalised: epoch-ms timestamps,
+ * service and environment lifted out of the labels), invalid ones are listed by index with
+ * every reason. Nothing is dropped silently.
+ */
+export function partitionItems<K extends Kind>(kind: K, items: unknown[], now: number): Partition<ItemOf<K>> {
+  const accepted: ItemOf<K>[] = [];
+  const rejected: Rejection[] = [];
+  items.forEach((raw, index) => {
+    const parsed = SCHEMAS[kind].safeParse(raw);
+    const errors = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({
+          path: i.path.map(String).join(".") || "item",
+          message: i.message,
+        }));
+    const ts = parseTimestamp((raw as { timestamp?: unknown } | null)?.timestamp, now);
+    if (!ts.ok && !errors.some((e) => e.path === "timestamp"))
+      errors.push({ path: "timestamp", message: `timestamp ${ts.reason}` });
+    if (errors.length > 0 || !parsed.success || !ts.ok) {
+      rejected.push({ index, errors });
+      return;
+    }
+    accepted.push(normalise(kind, parsed.data, ts.ms) as ItemOf<K>);
+  });
+  return { accepted, rejected };
+}
+
+/** Groups items by service, keeping their order within each service. */
+export function groupByService<T extends { service: string }>(items: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.service);
+    if (group) group.push(item);
+    else groups.set(item.service, [item]);
+  }
+  return groups;
+}

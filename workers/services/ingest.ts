@@ -1,0 +1,189 @@
+import { eq, sql } from "drizzle-orm";
+import type { IngestResult } from "../../durable-objects/service-monitor";
+import { newId } from "../auth/tokens";
+import { deployments, environments, services as servicesTable, subscriptions } from "../db/schema";
+import { ingestAllowed, PLAN_LIMITS, type SubscriptionStatus } from "../domain/billing/plans";
+import type { Anomaly } from "../domain/detection/anomaly";
+import {
+  type DeploymentEvent,
+  groupByService,
+  type Partition,
+  partitionItems,
+  type Rejection,
+} from "../domain/ingest/items";
+import { ApiError } from "../errors";
+import type { Services } from "./container";
+
+export const MAX_ITEMS_PER_REQUEST = 5_000;
+export type IngestKind = "metrics" | "logs" | "deployment";
+
+export interface IngestResponse {
+  accepted: number;
+  rejected: Rejection[];
+  services: Record<string, { stored: number; anomalies: Anomaly[]; incident_ids: string[] }>;
+}
+
+// Subscriptions change rarely; each isolate remembers them briefly instead of reading D1 per batch.
+const SUBSCRIPTION_TTL_MS = 30_000;
+const subscriptionCache = new Map<string, { plan: string; status: SubscriptionStatus; until: number }>();
+
+async function subscriptionOf(services: Services, orgId: string) {
+  const now = services.now();
+  const cached = subscriptionCache.get(orgId);
+  if (cached && cached.until > now) return cached;
+  const row = await services.db
+    .select({ plan: subscriptions.plan, status: subscriptions.status })
+    .from(subscriptions)
+    .where(eq(subscriptions.orgId, orgId))
+    .get();
+  const entry = {
+    plan: row?.plan ?? "trial",
+    status: row?.status ?? "expired",
+    until: now + SUBSCRIPTION_TTL_MS,
+  };
+  subscriptionCache.set(orgId, entry);
+  return entry;
+}
+
+/** Refuses the batch when the subscription is inactive or the organisation's per-minute allowance is spent. */
+async function enforceQuota(services: Services, orgId: string, items: number): Promise<void> {
+  const subscription = await subscriptionOf(services, orgId);
+  if (!ingestAllowed(subscription.status)) {
+    throw new ApiError(
+      "subscription_inactive",
+      `The subscription is ${subscription.status}; choose a plan to send data again`,
+    );
+  }
+  const limit = PLAN_LIMITS[subscription.plan] ?? PLAN_LIMITS.trial!;
+  const state = await services.limiter.hit(
+    `ingest:${orgId}`,
+    { limit: limit.ingestItemsPerMinute, windowMs: 60_000 },
+    items,
+  );
+  if (!state.allowed) {
+    throw new ApiError(
+      "rate_limited",
+      `The ${subscription.plan} plan accepts ${limit.ingestItemsPerMinute} items per minute; retry after the window`,
+      { retryAfterSeconds: state.retryAfterSeconds },
+    );
+  }
+}
+
+/** Services and environments exist from their first data on; last_seen_at moves at most once a minute. */
+async function registerServices(services: Services, orgId: string, seen: Map<string, Set<string>>) {
+  const now = services.now();
+  const statements = [...seen.entries()].flatMap(([name, envs]) => [
+    services.db
+      .insert(servicesTable)
+      .values({ id: newId("svc"), orgId, name, firstSeenAt: now, lastSeenAt: now })
+      .onConflictDoUpdate({
+        target: [servicesTable.orgId, servicesTable.name],
+        set: { lastSeenAt: now },
+        setWhere: sql`${servicesTable.lastSeenAt} < ${now - 60_000}`,
+      }),
+    ...[...envs].map((env) =>
+      services.db
+        .insert(environments)
+        .values({ orgId, service: name, name: env, firstSeenAt: now })
+        .onConflictDoNothing(),
+    ),
+  ]);
+  const [first, ...rest] = statements;
+  if (first) await services.db.batch([first, ...rest]);
+}
+
+type Sender<T> = (service: string, list: T[]) => Promise<IngestResult>;
+
+/** Stores the valid items of one kind: registers their services, then one monitor call per service. */
+async function store<T extends { service: string; environment: string }>(
+  services: Services,
+  orgId: string,
+  partition: Partition<T>,
+  send: Sender<T>,
+): Promise<IngestResponse> {
+  const { accepted, rejected } = partition;
+  if (accepted.length === 0) {
+    throw new ApiError("validation_failed", "No item in the batch is valid", {
+      details: rejected
+        .slice(0, 100)
+        .flatMap((r) => r.errors.map((e) => ({ path: `${r.index}.${e.path}`, message: e.message }))),
+    });
+  }
+  const groups = groupByService(accepted);
+  const seen = new Map(
+    [...groups.entries()].map(([name, list]) => [name, new Set(list.map((i) => i.environment))]),
+  );
+  await registerServices(services, orgId, seen);
+  const results = await Promise.all(
+    [...groups.entries()].map(async ([service, list]) => [service, await send(service, list)] as const),
+  );
+  const byService: IngestResponse["services"] = {};
+  for (const [service, result] of results) {
+    if (!result.ok) throw new ApiError("internal_error", "A service monitor refused the data");
+    byService[service] = {
+      stored: result.stored,
+      anomalies: result.anomalies,
+      incident_ids: result.incidentIds,
+    };
+  }
+  return { accepted: accepted.length, rejected, services: byService };
+}
+
+/** Deployments also go to D1, where their history outlives the monitors' 30-minute view. */
+function deploymentSender(services: Services, orgId: string): Sender<DeploymentEvent> {
+  return async (service, list) => {
+    const events = list.map((e) => ({ ...e, id: newId("dep") }));
+    await services.db.insert(deployments).values(
+      events.map((e) => ({
+        id: e.id,
+        orgId,
+        service: e.service,
+        environment: e.environment,
+        version: e.version,
+        status: e.status,
+        metadata: e.metadata,
+        deployedAt: e.timestamp,
+      })),
+    );
+    return services.monitors.ingestDeployments(orgId, service, events);
+  };
+}
+
+/**
+ * Validates a batch item by item, stores what is valid in each service's monitor (one call per
+ * service), and says exactly what was kept and what was refused and why.
+ */
+export async function ingestBatch(
+  services: Services,
+  orgId: string,
+  kind: IngestKind,
+  items: unknown[],
+): Promise<IngestResponse> {
+  if (items.length > MAX_ITEMS_PER_REQUEST) {
+    throw new ApiError(
+      "payload_too_large",
+      `At most ${MAX_ITEMS_PER_REQUEST} items per request; this one has ${items.length}`,
+    );
+  }
+  if (items.length === 0) throw new ApiError("validation_failed", "The batch is empty");
+  await enforceQuota(services, orgId, items.length);
+  const now = services.now();
+  const { monitors } = services;
+  switch (kind) {
+    case "metrics":
+      return store(services, orgId, partitionItems("metrics", items, now), (svc, list) =>
+        monitors.ingestMetrics(orgId, svc, list),
+      );
+    case "logs":
+      return store(services, orgId, partitionItems("logs", items, now), (svc, list) =>
+        monitors.ingestLogs(orgId, svc, list),
+      );
+    case "deployment":
+      return store(
+        services,
+        orgId,
+        partitionItems("deployment", items, now),
+        deploymentSender(services, orgId),
+      );
+  }
+}
