@@ -23,6 +23,8 @@ export interface DetectorConfig {
   coldStart: number;
   seasonBuckets: number;
   seasonMinSamples: number;
+  /** weight (in samples) of the overall baseline in a young hour's expectation (shrinkage) */
+  seasonPrior: number;
   seasonWindow: number;
   deviationWindow: number;
   shortWindow: number;
@@ -44,6 +46,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   coldStart: 10,
   seasonBuckets: 24,
   seasonMinSamples: 3,
+  seasonPrior: 10,
   seasonWindow: 50,
   deviationWindow: 1000,
   shortWindow: 8,
@@ -130,8 +133,14 @@ export function detect(
   const levelZ = state.level.count > 0 ? (value - levelMean) / levelStd : 0;
   const bucket = state.season[seasonBucket(timestamp, config.seasonBuckets)]!;
   const seasonal = bucket.count >= config.seasonMinSamples;
-  const baselineMean = seasonal ? bucket.mean : levelMean;
-  const baselineStdDev = seasonal ? Math.max(scaleFloor(bucket), levelStd * 0.25) : levelStd;
+  // A young hour leans on the overall baseline: with n samples against a prior of k, its
+  // expectation is (n * hour + k * overall) / (n + k), and likewise its spread.
+  const n = bucket.count;
+  const k = config.seasonPrior;
+  const baselineMean = seasonal ? (n * bucket.mean + k * levelMean) / (n + k) : levelMean;
+  const baselineStdDev = seasonal
+    ? Math.max(Math.sqrt((n * scaleFloor(bucket) ** 2 + k * levelStd ** 2) / (n + k)), levelStd * 0.25)
+    : levelStd;
   const zScore = state.level.count > 0 ? (value - baselineMean) / baselineStdDev : 0;
   const effectiveZ = Math.abs(zScore);
   const warm = state.n >= config.coldStart;
