@@ -24,6 +24,7 @@ import {
   RAW_RETENTION_MS,
   ROLLUP_RETENTION_MS,
 } from "./monitor-schema";
+import { MonitorWriteBuffer } from "./write-buffer";
 
 export interface MonitorIdentity {
   orgId: string;
@@ -147,30 +148,6 @@ export class ServiceMonitor extends DurableObject<Env> {
     }
   }
 
-  private recordRollup(
-    key: string,
-    ts: number,
-    value: number,
-    baselineMean: number | null,
-    baselineStd: number | null,
-  ) {
-    this.sql.exec(
-      `INSERT INTO rollups (series_key, minute, min, max, sum, count, baseline_mean, baseline_std)
-       VALUES (?, ?, ?, ?, ?, 1, ?, ?)
-       ON CONFLICT (series_key, minute) DO UPDATE SET
-         min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum,
-         count = count + 1, baseline_mean = coalesce(excluded.baseline_mean, baseline_mean),
-         baseline_std = coalesce(excluded.baseline_std, baseline_std)`,
-      key,
-      Math.floor(ts / MINUTE) * MINUTE,
-      value,
-      value,
-      value,
-      baselineMean,
-      baselineStd,
-    );
-  }
-
   private recordSignal(environment: string, signal: Signal, anomaly: Anomaly): void {
     this.sql.exec(
       "INSERT INTO signals (at, environment, kind, severity, metric, anomaly) VALUES (?, ?, ?, ?, ?, ?)",
@@ -189,23 +166,19 @@ export class ServiceMonitor extends DurableObject<Env> {
     if (!bound.ok) return bound;
     const found: Anomaly[] = [];
     const touched = new Set<string>();
+    const writes = new MonitorWriteBuffer();
     for (const point of points) {
       const key = seriesKey(point.metric_name, { ...point.labels, environment: point.environment });
       const entry = this.loadSeries(key, point);
-      this.sql.exec(
-        "INSERT INTO points (series_key, ts, value) VALUES (?, ?, ?)",
-        key,
-        point.timestamp,
-        point.value,
-      );
+      writes.addPoint(key, point.timestamp, point.value);
       if (point.timestamp < entry.lastTs) {
-        this.recordRollup(key, point.timestamp, point.value, null, null);
+        writes.addRollup(key, point.timestamp, point.value, null, null);
         continue;
       }
       const detection = detect(entry.state, point.value, point.timestamp);
       entry.lastTs = point.timestamp;
       entry.dirty = true;
-      this.recordRollup(
+      writes.addRollup(
         key,
         point.timestamp,
         point.value,
@@ -226,6 +199,7 @@ export class ServiceMonitor extends DurableObject<Env> {
         touched.add(point.environment);
       }
     }
+    writes.flush(this.sql);
     this.saveSeries();
     const incidentIds = await this.correlate(touched);
     this.prune();
@@ -260,6 +234,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       latestMinute.set(log.environment, Math.max(latestMinute.get(log.environment) ?? 0, minute));
     }
     // A minute is complete once a later minute has data: score each completed one, in order.
+    const writes = new MonitorWriteBuffer();
     for (const [environment, current] of latestMinute) {
       const open = this.sql
         .exec<{ minute: number; errors: number }>(
@@ -288,7 +263,7 @@ export class ServiceMonitor extends DurableObject<Env> {
         const detection = detect(entry.state, errors, minute);
         entry.lastTs = minute;
         entry.dirty = true;
-        this.recordRollup(
+        writes.addRollup(
           key,
           minute,
           errors,
@@ -307,6 +282,7 @@ export class ServiceMonitor extends DurableObject<Env> {
         }
       }
     }
+    writes.flush(this.sql);
     this.saveSeries();
     const incidentIds = await this.correlate(touched);
     this.prune();

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { IngestResult } from "../../durable-objects/service-monitor";
+import { consumeQuota } from "../adapters/quota-meter";
 import { newId } from "../auth/tokens";
 import { deployments, environments, services as servicesTable, subscriptions } from "../db/schema";
 import { ingestAllowed, PLAN_LIMITS, type SubscriptionStatus } from "../domain/billing/plans";
@@ -55,10 +56,12 @@ async function enforceQuota(services: Services, orgId: string, items: number): P
     );
   }
   const limit = PLAN_LIMITS[subscription.plan] ?? PLAN_LIMITS.trial!;
-  const state = await services.limiter.hit(
+  const state = await consumeQuota(
+    services.limiter,
     `ingest:${orgId}`,
     { limit: limit.ingestItemsPerMinute, windowMs: 60_000 },
     items,
+    services.now(),
   );
   if (!state.allowed) {
     throw new ApiError(
@@ -69,9 +72,19 @@ async function enforceQuota(services: Services, orgId: string, items: number): P
   }
 }
 
+// Registration is an idempotent upsert: each isolate repeats it at most once a minute per service.
+const REGISTRATION_TTL_MS = 60_000;
+const registeredAt = new Map<string, number>();
+
 /** Services and environments exist from their first data on; last_seen_at moves at most once a minute. */
-async function registerServices(services: Services, orgId: string, seen: Map<string, Set<string>>) {
+async function registerServices(services: Services, orgId: string, all: Map<string, Set<string>>) {
   const now = services.now();
+  const fresh = (name: string, env: string) =>
+    now - (registeredAt.get(`${orgId}|${name}|${env}`) ?? 0) < REGISTRATION_TTL_MS;
+  const seen = new Map(
+    [...all.entries()].filter(([name, envs]) => [...envs].some((env) => !fresh(name, env))),
+  );
+  if (seen.size === 0) return;
   const statements = [...seen.entries()].flatMap(([name, envs]) => [
     services.db
       .insert(servicesTable)
@@ -90,6 +103,7 @@ async function registerServices(services: Services, orgId: string, seen: Map<str
   ]);
   const [first, ...rest] = statements;
   if (first) await services.db.batch([first, ...rest]);
+  for (const [name, envs] of seen) for (const env of envs) registeredAt.set(`${orgId}|${name}|${env}`, now);
 }
 
 type Sender<T> = (service: string, list: T[]) => Promise<IngestResult>;

@@ -9,6 +9,8 @@ export interface RateLimitRule {
 
 export interface RateLimitState {
   allowed: boolean;
+  /** hits counted in the current window, this one included */
+  count: number;
   remaining: number;
   retryAfterSeconds: number;
 }
@@ -42,7 +44,12 @@ export class RateLimiter {
       })
       .returning({ count: rateLimits.count });
     const count = row?.count ?? weight;
-    return { allowed: count <= rule.limit, remaining: Math.max(0, rule.limit - count), retryAfterSeconds };
+    return {
+      allowed: count <= rule.limit,
+      count,
+      remaining: Math.max(0, rule.limit - count),
+      retryAfterSeconds,
+    };
   }
 
   /** Reads the current window without counting. */
@@ -54,7 +61,12 @@ export class RateLimiter {
       .where(and(eq(rateLimits.key, key), eq(rateLimits.windowStart, windowStart)))
       .get();
     const count = row?.count ?? 0;
-    return { allowed: count < rule.limit, remaining: Math.max(0, rule.limit - count), retryAfterSeconds };
+    return {
+      allowed: count < rule.limit,
+      count,
+      remaining: Math.max(0, rule.limit - count),
+      retryAfterSeconds,
+    };
   }
 
   async reset(key: string): Promise<void> {
