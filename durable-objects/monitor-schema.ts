@@ -34,7 +34,13 @@ export const MONITOR_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS signals (
      id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, environment TEXT NOT NULL,
      kind TEXT NOT NULL, severity TEXT NOT NULL, metric TEXT NOT NULL, anomaly TEXT NOT NULL,
-     incident_id TEXT)`,
+     incident_id TEXT, suppressed_by TEXT)`,
+  "CREATE INDEX IF NOT EXISTS signals_metric_at ON signals (metric, at)",
   `CREATE TABLE IF NOT EXISTS open_incidents (
      environment TEXT PRIMARY KEY, incident_id TEXT NOT NULL, opened_at INTEGER NOT NULL)`,
+];
+
+/** Columns added after a table first shipped: added to existing objects' storage on start. */
+export const MONITOR_COLUMN_UPGRADES: [table: string, column: string, definition: string][] = [
+  ["signals", "suppressed_by", "TEXT"],
 ];

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../workers/adapters/db/client";
 import { attachAnomalies, insertIncident } from "../workers/adapters/db/incidents";
+import { loadNoiseContext } from "../workers/adapters/db/noise";
 import {
   CORRELATION_WINDOW_MS,
   DEPLOYMENT_SUSPICION_MS,
@@ -12,6 +13,7 @@ import { type Anomaly, toAnomaly } from "../workers/domain/detection/anomaly";
 import { createDetectorState, type DetectorState, detect } from "../workers/domain/detection/detector";
 import { seriesKey } from "../workers/domain/detection/series-key";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
+import { FLAP_WINDOW_MS, judge } from "../workers/domain/noise/suppression";
 import type { Env } from "../workers/env";
 import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
@@ -20,6 +22,7 @@ import {
   LOG_RETENTION_MS,
   MAX_LOG_ROWS,
   MAX_SIGNALS,
+  MONITOR_COLUMN_UPGRADES,
   MONITOR_SCHEMA,
   RAW_RETENTION_MS,
   ROLLUP_RETENTION_MS,
@@ -36,8 +39,15 @@ export type IdentifyResult =
   | ({ ok: true; createdAt: number } & MonitorIdentity)
   | { ok: false; error: "identity_mismatch" };
 
+export interface SuppressedAnomaly {
+  metric_name: string;
+  severity: string;
+  reason: "maintenance" | "rule" | "duplicate" | "flapping";
+  ref: string | null;
+}
+
 export type IngestResult =
-  | { ok: true; stored: number; anomalies: Anomaly[]; incidentIds: string[] }
+  | { ok: true; stored: number; anomalies: Anomaly[]; suppressed: SuppressedAnomaly[]; incidentIds: string[] }
   | { ok: false; error: "identity_mismatch" };
 
 interface SeriesEntry {
@@ -48,6 +58,14 @@ interface SeriesEntry {
   state: DetectorState;
   lastTs: number;
   dirty: boolean;
+}
+
+interface PendingAlert {
+  environment: string;
+  kind: Signal["kind"];
+  key: string;
+  anomaly: Anomaly;
+  at: number;
 }
 
 const MINUTE = 60_000;
@@ -68,11 +86,19 @@ export class ServiceMonitor extends DurableObject<Env> {
   private readonly series = new Map<string, SeriesEntry>();
   private identity: MonitorIdentity | null = null;
   private lastPruneAt = 0;
+  /** judging and correlation await D1; this chain keeps two batches from interleaving there */
+  private settling: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       for (const statement of MONITOR_SCHEMA) this.ctx.storage.sql.exec(statement);
+      for (const [table, column, definition] of MONITOR_COLUMN_UPGRADES) {
+        const columns = this.ctx.storage.sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
+        if (!columns.some((c) => c.name === column)) {
+          this.ctx.storage.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+        }
+      }
     });
   }
 
@@ -148,24 +174,83 @@ export class ServiceMonitor extends DurableObject<Env> {
     }
   }
 
-  private recordSignal(environment: string, signal: Signal, anomaly: Anomaly): void {
-    this.sql.exec(
-      "INSERT INTO signals (at, environment, kind, severity, metric, anomaly) VALUES (?, ?, ?, ?, ?, ?)",
-      signal.at,
-      environment,
-      signal.kind,
-      signal.severity,
-      signal.metric,
-      JSON.stringify(anomaly),
-    );
+  /**
+   * Judges the batch's alerts against maintenance windows, suppression rules, dedup and flapping
+   * (reading D1 only when there are alerts), records every one as a signal, and correlates the
+   * environments that got signals which count.
+   */
+  private settle(pending: PendingAlert[]) {
+    const run = async () => {
+      const raised: Anomaly[] = [];
+      const suppressed: SuppressedAnomaly[] = [];
+      const touched = new Set<string>();
+      if (pending.length > 0 && this.identity) {
+        const ats = pending.map((p) => p.at);
+        const noise = await loadNoiseContext(createDb(this.env.DB), this.identity.orgId, {
+          from: Math.min(...ats),
+          to: Math.max(...ats),
+          now: Date.now(),
+        });
+        for (const alert of pending) {
+          const lastRaised = this.sql
+            .exec<{ at: number | null }>(
+              "SELECT max(at) AS at FROM signals WHERE metric = ? AND suppressed_by IS NULL",
+              alert.key,
+            )
+            .one().at;
+          const recent = this.sql
+            .exec<{ n: number }>(
+              "SELECT count(*) AS n FROM signals WHERE metric = ? AND at > ?",
+              alert.key,
+              alert.at - FLAP_WINDOW_MS,
+            )
+            .one().n;
+          const verdict = judge(
+            alert.anomaly,
+            alert.environment,
+            noise.rules,
+            noise.windows,
+            { lastRaisedAt: lastRaised, recentAlerts: recent },
+            alert.at,
+          );
+          const anomaly =
+            !verdict.suppressed && verdict.flapping ? { ...alert.anomaly, flapping: true } : alert.anomaly;
+          this.sql.exec(
+            "INSERT INTO signals (at, environment, kind, severity, metric, anomaly, suppressed_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            alert.at,
+            alert.environment,
+            alert.kind,
+            anomaly.severity,
+            alert.key,
+            JSON.stringify(anomaly),
+            verdict.suppressed ? `${verdict.reason}${verdict.ref ? `:${verdict.ref}` : ""}` : null,
+          );
+          if (verdict.suppressed) {
+            suppressed.push({
+              metric_name: anomaly.metric_name,
+              severity: anomaly.severity,
+              reason: verdict.reason,
+              ref: verdict.ref,
+            });
+          } else {
+            raised.push(anomaly);
+            touched.add(alert.environment);
+          }
+        }
+      }
+      const incidentIds = await this.correlate(touched);
+      return { raised, suppressed, incidentIds };
+    };
+    const result = this.settling.then(run, run);
+    this.settling = result.catch(() => undefined);
+    return result;
   }
 
   /** Stores and scores metric points (time order per series is expected; late points are stored, not scored). */
   async ingestMetrics(identity: MonitorIdentity, points: MetricPoint[]): Promise<IngestResult> {
     const bound = this.bind(identity);
     if (!bound.ok) return bound;
-    const found: Anomaly[] = [];
-    const touched = new Set<string>();
+    const pending: PendingAlert[] = [];
     const writes = new MonitorWriteBuffer();
     for (const point of points) {
       const key = seriesKey(point.metric_name, { ...point.labels, environment: point.environment });
@@ -190,28 +275,21 @@ export class ServiceMonitor extends DurableObject<Env> {
           { ...point, labels: { ...point.labels, environment: point.environment } },
           detection,
         );
-        this.recordSignal(
-          point.environment,
-          { kind: "anomaly", severity: anomaly.severity, at: point.timestamp, metric: key },
-          anomaly,
-        );
-        found.push(anomaly);
-        touched.add(point.environment);
+        pending.push({ environment: point.environment, kind: "anomaly", key, anomaly, at: point.timestamp });
       }
     }
     writes.flush(this.sql);
     this.saveSeries();
-    const incidentIds = await this.correlate(touched);
+    const { raised, suppressed, incidentIds } = await this.settle(pending);
     this.prune();
-    return { ok: true, stored: points.length, anomalies: found, incidentIds };
+    return { ok: true, stored: points.length, anomalies: raised, suppressed, incidentIds };
   }
 
   /** Stores log lines and turns each closed minute's error count into a series of its own. */
   async ingestLogs(identity: MonitorIdentity, logs: LogEntry[]): Promise<IngestResult> {
     const bound = this.bind(identity);
     if (!bound.ok) return bound;
-    const found: Anomaly[] = [];
-    const touched = new Set<string>();
+    const pending: PendingAlert[] = [];
     const latestMinute = new Map<string, number>();
     for (const log of logs) {
       this.sql.exec(
@@ -272,21 +350,15 @@ export class ServiceMonitor extends DurableObject<Env> {
         );
         if (detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE) {
           const anomaly = toAnomaly({ ...point, labels: { environment } }, detection);
-          this.recordSignal(
-            environment,
-            { kind: "error_spike", severity: anomaly.severity, at: minute, metric: key },
-            anomaly,
-          );
-          found.push(anomaly);
-          touched.add(environment);
+          pending.push({ environment, kind: "error_spike", key, anomaly, at: minute });
         }
       }
     }
     writes.flush(this.sql);
     this.saveSeries();
-    const incidentIds = await this.correlate(touched);
+    const { raised, suppressed, incidentIds } = await this.settle(pending);
     this.prune();
-    return { ok: true, stored: logs.length, anomalies: found, incidentIds };
+    return { ok: true, stored: logs.length, anomalies: raised, suppressed, incidentIds };
   }
 
   /** Keeps the deployment timeline that correlation reads (history lives in D1). */
@@ -307,7 +379,7 @@ export class ServiceMonitor extends DurableObject<Env> {
         JSON.stringify(event.metadata),
       );
     }
-    return { ok: true, stored: events.length, anomalies: [], incidentIds: [] };
+    return { ok: true, stored: events.length, anomalies: [], suppressed: [], incidentIds: [] };
   }
 
   /**
@@ -322,7 +394,7 @@ export class ServiceMonitor extends DurableObject<Env> {
     for (const environment of environments) {
       const unassigned = this.sql
         .exec<{ id: number; at: number; kind: string; severity: string; metric: string; anomaly: string }>(
-          "SELECT id, at, kind, severity, metric, anomaly FROM signals WHERE environment = ? AND incident_id IS NULL ORDER BY at",
+          "SELECT id, at, kind, severity, metric, anomaly FROM signals WHERE environment = ? AND incident_id IS NULL AND suppressed_by IS NULL ORDER BY at",
           environment,
         )
         .toArray();
@@ -391,7 +463,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       }
       const maxId = Math.max(...unassigned.map((s) => s.id));
       this.sql.exec(
-        "UPDATE signals SET incident_id = ? WHERE environment = ? AND incident_id IS NULL AND id <= ?",
+        "UPDATE signals SET incident_id = ? WHERE environment = ? AND incident_id IS NULL AND suppressed_by IS NULL AND id <= ?",
         incidentId,
         environment,
         maxId,

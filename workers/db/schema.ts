@@ -302,3 +302,46 @@ export const analysisJobs = sqliteTable(
   },
   (t) => [index("analysis_jobs_org_idx").on(t.orgId)],
 );
+
+/** Suppression rules: anomalies they match are recorded but never alerted. */
+export const suppressionRules = sqliteTable(
+  "suppression_rules",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    reason: text("reason"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    service: text("service"),
+    environment: text("environment"),
+    metric: text("metric"),
+    severities: text("severities", { mode: "json" }).$type<string[] | null>(),
+    labels: text("labels", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    expiresAt: integer("expires_at"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("suppression_rules_org_idx").on(t.orgId)],
+);
+
+/** Planned work: anomalies inside are recorded, not alerted. */
+export const maintenanceWindows = sqliteTable(
+  "maintenance_windows",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    service: text("service"),
+    environment: text("environment"),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    reason: text("reason").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("maintenance_windows_org_idx").on(t.orgId, t.endsAt)],
+);

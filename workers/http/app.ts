@@ -8,6 +8,7 @@ import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys";
 import { authDocs, authRoutes } from "./routes/auth";
 import { healthDocs, healthRoutes } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
+import { noiseDocs, noiseRoutes } from "./routes/noise";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
 import { serviceDocs, serviceRoutes } from "./routes/services";
 import { teamDocs, teamRoutes } from "./routes/team";
@@ -27,6 +28,7 @@ export const routeDocs: RouteDoc[] = [
   ...whoamiDocs,
   ...serviceDocs,
   ...ingestDocs,
+  ...noiseDocs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -58,6 +60,7 @@ export function createApp(
   app.route("/api", organizationRoutes);
   app.route("/api", whoamiRoutes);
   app.route("/api/services", serviceRoutes);
+  app.route("/api", noiseRoutes);
   app.all("/api/*", notFoundJson);
   app.route("/ingest", ingestRoutes);
   app.all("/ingest/*", notFoundJson);

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { IngestResult } from "../../durable-objects/service-monitor";
+import type { IngestResult, SuppressedAnomaly } from "../../durable-objects/service-monitor";
 import { consumeQuota } from "../adapters/quota-meter";
 import { newId } from "../auth/tokens";
 import { deployments, environments, services as servicesTable, subscriptions } from "../db/schema";
@@ -21,7 +21,10 @@ export type IngestKind = "metrics" | "logs" | "deployment";
 export interface IngestResponse {
   accepted: number;
   rejected: Rejection[];
-  services: Record<string, { stored: number; anomalies: Anomaly[]; incident_ids: string[] }>;
+  services: Record<
+    string,
+    { stored: number; anomalies: Anomaly[]; suppressed: SuppressedAnomaly[]; incident_ids: string[] }
+  >;
 }
 
 // Subscriptions change rarely; each isolate remembers them briefly instead of reading D1 per batch.
@@ -137,6 +140,7 @@ async function store<T extends { service: string; environment: string }>(
     byService[service] = {
       stored: result.stored,
       anomalies: result.anomalies,
+      suppressed: result.suppressed,
       incident_ids: result.incidentIds,
     };
   }

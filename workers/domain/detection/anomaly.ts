@@ -15,6 +15,8 @@ export interface Anomaly {
   severity: Severity;
   anomaly_score: number;
   detected_at: string;
+  /** set on the alert that found its series flapping (told once, then quiet while it flaps) */
+  flapping?: boolean;
 }
 
 /** Severity from the size of the deviation: medium above 2.5, high above 3, critical above 4 standard deviations. */

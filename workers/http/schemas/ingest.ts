@@ -14,6 +14,16 @@ export const ingestResponse = z.object({
     z.object({
       stored: z.number(),
       anomalies: z.array(z.record(z.string(), z.unknown())),
+      suppressed: z
+        .array(
+          z.object({
+            metric_name: z.string(),
+            severity: z.string(),
+            reason: z.string(),
+            ref: z.string().nullable(),
+          }),
+        )
+        .describe("anomalies recorded but not alerted: maintenance, rule, duplicate or flapping"),
       incident_ids: z.array(z.string()),
     }),
   ),
