@@ -1,21 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../workers/adapters/db/client";
-import { attachAnomalies, insertIncident } from "../workers/adapters/db/incidents";
-import { loadNoiseContext } from "../workers/adapters/db/noise";
-import {
-  CORRELATION_WINDOW_MS,
-  DEPLOYMENT_SUSPICION_MS,
-  decideIncident,
-  maxSeverity,
-  type Signal,
-} from "../workers/domain/correlation/incident-trigger";
-import { type Anomaly, toAnomaly } from "../workers/domain/detection/anomaly";
+import { toAnomaly } from "../workers/domain/detection/anomaly";
 import { createDetectorState, type DetectorState, detect } from "../workers/domain/detection/detector";
 import { seriesKey } from "../workers/domain/detection/series-key";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
-import { FLAP_WINDOW_MS, judge } from "../workers/domain/noise/suppression";
 import type { Env } from "../workers/env";
-import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
+import { correlate } from "./monitor-correlation";
+import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import {
   ERROR_LOG_RETENTION_MS,
@@ -27,28 +18,16 @@ import {
   RAW_RETENTION_MS,
   ROLLUP_RETENTION_MS,
 } from "./monitor-schema";
+import type {
+  IdentifyResult,
+  IngestResult,
+  MonitorContext,
+  MonitorIdentity,
+  PendingAlert,
+} from "./monitor-types";
 import { MonitorWriteBuffer } from "./write-buffer";
 
-export interface MonitorIdentity {
-  orgId: string;
-  service: string;
-}
-
-/** RPC answers carry failures as values: an exception thrown across RPC surfaces as uncaught in the object. */
-export type IdentifyResult =
-  | ({ ok: true; createdAt: number } & MonitorIdentity)
-  | { ok: false; error: "identity_mismatch" };
-
-export interface SuppressedAnomaly {
-  metric_name: string;
-  severity: string;
-  reason: "maintenance" | "rule" | "duplicate" | "flapping";
-  ref: string | null;
-}
-
-export type IngestResult =
-  | { ok: true; stored: number; anomalies: Anomaly[]; suppressed: SuppressedAnomaly[]; incidentIds: string[] }
-  | { ok: false; error: "identity_mismatch" };
+export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly } from "./monitor-types";
 
 interface SeriesEntry {
   key: string;
@@ -58,14 +37,6 @@ interface SeriesEntry {
   state: DetectorState;
   lastTs: number;
   dirty: boolean;
-}
-
-interface PendingAlert {
-  environment: string;
-  kind: Signal["kind"];
-  key: string;
-  anomaly: Anomaly;
-  at: number;
 }
 
 const MINUTE = 60_000;
@@ -100,6 +71,17 @@ export class ServiceMonitor extends DurableObject<Env> {
         }
       }
     });
+  }
+
+  /** What the correlation and noise modules work with; null until the object knows its tenant. */
+  private context(): MonitorContext | null {
+    if (!this.identity) return null;
+    return {
+      sql: this.sql,
+      db: createDb(this.env.DB),
+      queue: this.env.ANALYSIS_QUEUE,
+      identity: this.identity,
+    };
   }
 
   private get sql() {
@@ -181,65 +163,10 @@ export class ServiceMonitor extends DurableObject<Env> {
    */
   private settle(pending: PendingAlert[]) {
     const run = async () => {
-      const raised: Anomaly[] = [];
-      const suppressed: SuppressedAnomaly[] = [];
-      const touched = new Set<string>();
-      if (pending.length > 0 && this.identity) {
-        const ats = pending.map((p) => p.at);
-        const noise = await loadNoiseContext(createDb(this.env.DB), this.identity.orgId, {
-          from: Math.min(...ats),
-          to: Math.max(...ats),
-          now: Date.now(),
-        });
-        for (const alert of pending) {
-          const lastRaised = this.sql
-            .exec<{ at: number | null }>(
-              "SELECT max(at) AS at FROM signals WHERE metric = ? AND suppressed_by IS NULL",
-              alert.key,
-            )
-            .one().at;
-          const recent = this.sql
-            .exec<{ n: number }>(
-              "SELECT count(*) AS n FROM signals WHERE metric = ? AND at > ?",
-              alert.key,
-              alert.at - FLAP_WINDOW_MS,
-            )
-            .one().n;
-          const verdict = judge(
-            alert.anomaly,
-            alert.environment,
-            noise.rules,
-            noise.windows,
-            { lastRaisedAt: lastRaised, recentAlerts: recent },
-            alert.at,
-          );
-          const anomaly =
-            !verdict.suppressed && verdict.flapping ? { ...alert.anomaly, flapping: true } : alert.anomaly;
-          this.sql.exec(
-            "INSERT INTO signals (at, environment, kind, severity, metric, anomaly, suppressed_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            alert.at,
-            alert.environment,
-            alert.kind,
-            anomaly.severity,
-            alert.key,
-            JSON.stringify(anomaly),
-            verdict.suppressed ? `${verdict.reason}${verdict.ref ? `:${verdict.ref}` : ""}` : null,
-          );
-          if (verdict.suppressed) {
-            suppressed.push({
-              metric_name: anomaly.metric_name,
-              severity: anomaly.severity,
-              reason: verdict.reason,
-              ref: verdict.ref,
-            });
-          } else {
-            raised.push(anomaly);
-            touched.add(alert.environment);
-          }
-        }
-      }
-      const incidentIds = await this.correlate(touched);
-      return { raised, suppressed, incidentIds };
+      const ctx = this.context();
+      if (!ctx) return { raised: [], suppressed: [], incidentIds: [] };
+      const { raised, suppressed, touched } = await judgeAlerts(ctx, pending);
+      return { raised, suppressed, incidentIds: await correlate(ctx, touched) };
     };
     const result = this.settling.then(run, run);
     this.settling = result.catch(() => undefined);
@@ -382,143 +309,6 @@ export class ServiceMonitor extends DurableObject<Env> {
     return { ok: true, stored: events.length, anomalies: [], suppressed: [], incidentIds: [] };
   }
 
-  /**
-   * Opens or extends incidents for the environments that got new signals. One open incident per
-   * environment: later anomalies attach to it as timeline events.
-   */
-  private async correlate(environments: Set<string>): Promise<string[]> {
-    const identity = this.identity;
-    if (!identity || environments.size === 0) return [];
-    const db = createDb(this.env.DB);
-    const ids: string[] = [];
-    for (const environment of environments) {
-      const unassigned = this.sql
-        .exec<{ id: number; at: number; kind: string; severity: string; metric: string; anomaly: string }>(
-          "SELECT id, at, kind, severity, metric, anomaly FROM signals WHERE environment = ? AND incident_id IS NULL AND suppressed_by IS NULL ORDER BY at",
-          environment,
-        )
-        .toArray();
-      if (unassigned.length === 0) continue;
-      const newest = Math.max(...unassigned.map((s) => s.at));
-      const signals: Signal[] = unassigned.map((s) => ({
-        kind: s.kind as Signal["kind"],
-        severity: s.severity as Signal["severity"],
-        at: s.at,
-        metric: s.metric,
-      }));
-      const anomalies = unassigned.map((s) => JSON.parse(s.anomaly) as Anomaly);
-      const open = this.sql
-        .exec<{ incident_id: string }>(
-          "SELECT incident_id FROM open_incidents WHERE environment = ?",
-          environment,
-        )
-        .toArray()[0];
-      const now = Date.now();
-      let incidentId: string | null = null;
-      if (open) {
-        const attached = await attachAnomalies(
-          db,
-          identity.orgId,
-          open.incident_id,
-          anomalies,
-          maxSeverity(signals.map((s) => s.severity)),
-          now,
-        );
-        if (attached) incidentId = open.incident_id;
-        else this.sql.exec("DELETE FROM open_incidents WHERE environment = ?", environment);
-      }
-      if (!incidentId) {
-        const deployments = this.sql
-          .exec<{ id: string; ts: number; version: string; status: string }>(
-            "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? ORDER BY ts DESC",
-            environment,
-            newest - CORRELATION_WINDOW_MS - DEPLOYMENT_SUSPICION_MS,
-          )
-          .toArray()
-          .map((d) => ({ id: d.id, at: d.ts, version: d.version, status: d.status }));
-        const decision = decideIncident(signals, deployments, newest);
-        if (!decision.open) continue;
-        const lead = anomalies.reduce((a, b) => (Math.abs(b.z_score) > Math.abs(a.z_score) ? b : a));
-        incidentId = await insertIncident(db, {
-          orgId: identity.orgId,
-          service: identity.service,
-          environment,
-          fingerprint: `${identity.service}:${environment}`,
-          title: incidentTitle(identity.service, lead, anomalies.length),
-          severity: decision.severity,
-          anomalies,
-          suspectedDeployment: decision.suspectedDeployment,
-          score: decision.score,
-          now,
-        });
-        this.sql.exec(
-          "INSERT OR REPLACE INTO open_incidents (environment, incident_id, opened_at) VALUES (?, ?, ?)",
-          environment,
-          incidentId,
-          now,
-        );
-        await this.env.ANALYSIS_QUEUE.send(
-          this.analysisMessage(identity, incidentId, environment, anomalies, newest),
-        );
-      }
-      const maxId = Math.max(...unassigned.map((s) => s.id));
-      this.sql.exec(
-        "UPDATE signals SET incident_id = ? WHERE environment = ? AND incident_id IS NULL AND suppressed_by IS NULL AND id <= ?",
-        incidentId,
-        environment,
-        maxId,
-      );
-      ids.push(incidentId);
-    }
-    return ids;
-  }
-
-  /** The context the analysis needs: anomalies, error logs of the last 10 minutes, deployments of the last 30. */
-  private analysisMessage(
-    identity: MonitorIdentity,
-    incidentId: string,
-    environment: string,
-    anomalies: Anomaly[],
-    at: number,
-  ): AnalysisMessage {
-    const errorLogs = this.sql
-      .exec<{ ts: number; level: string; message: string }>(
-        "SELECT ts, level, message FROM logs WHERE environment = ? AND level IN ('error', 'critical') AND ts > ? ORDER BY ts DESC LIMIT 50",
-        environment,
-        at - 10 * MINUTE,
-      )
-      .toArray()
-      .map((l) => ({
-        timestamp: new Date(l.ts).toISOString(),
-        level: l.level,
-        message: l.message.slice(0, 500),
-      }));
-    const deployments = this.sql
-      .exec<{ id: string; ts: number; version: string; status: string }>(
-        "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? ORDER BY ts DESC LIMIT 20",
-        environment,
-        at - 30 * MINUTE,
-      )
-      .toArray()
-      .map((d) => ({
-        id: d.id,
-        timestamp: new Date(d.ts).toISOString(),
-        version: d.version,
-        status: d.status,
-      }));
-    return {
-      type: "incident.opened",
-      org_id: identity.orgId,
-      incident_id: incidentId,
-      context: {
-        service: { name: identity.service, environment },
-        anomalies,
-        error_logs: errorLogs,
-        deployments,
-      },
-    };
-  }
-
   /** Drops what is past its retention, at most once a minute. */
   private prune(): void {
     const now = Date.now();
@@ -548,12 +338,6 @@ export class ServiceMonitor extends DurableObject<Env> {
     if (!bound.ok) return bound;
     return { ok: true as const, logs: queryLogs(this.sql, query) };
   }
-}
-
-function incidentTitle(service: string, lead: Anomaly, count: number): string {
-  const direction = lead.z_score >= 0 ? "above" : "below";
-  const more = count > 1 ? ` (+${count - 1} more)` : "";
-  return `${service}: ${lead.metric_name} ${Math.abs(Math.round(lead.deviation_percent))}% ${direction} baseline${more}`;
 }
 
 export function monitorName(orgId: string, service: string): string {

@@ -1,4 +1,3 @@
-import { getCookie } from "hono/cookie";
 import { serialize } from "hono/utils/cookie";
 import type { IssuedSession } from "../services/sessions";
 
@@ -51,5 +50,3 @@ export function setSessionCookies(c: CookieContext, session: IssuedSession): voi
 export function clearSessionCookies(c: CookieContext): void {
   for (const value of clearCookieHeaders(c.req.url)) c.header("Set-Cookie", value, { append: true });
 }
-
-export { getCookie };

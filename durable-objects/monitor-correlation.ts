@@ -1,0 +1,153 @@
+import { attachAnomalies, insertIncident } from "../workers/adapters/db/incidents";
+import {
+  CORRELATION_WINDOW_MS,
+  DEPLOYMENT_SUSPICION_MS,
+  decideIncident,
+  maxSeverity,
+  type Signal,
+} from "../workers/domain/correlation/incident-trigger";
+import type { Anomaly } from "../workers/domain/detection/anomaly";
+import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
+import type { MonitorContext } from "./monitor-types";
+
+const MINUTE = 60_000;
+
+/**
+ * Opens or extends incidents for the environments that got new signals. One open incident per
+ * environment: later anomalies attach to it as timeline events.
+ */
+export async function correlate(ctx: MonitorContext, environments: Set<string>): Promise<string[]> {
+  const { sql, db, identity } = ctx;
+  if (environments.size === 0) return [];
+  const ids: string[] = [];
+  for (const environment of environments) {
+    const unassigned = sql
+      .exec<{ id: number; at: number; kind: string; severity: string; metric: string; anomaly: string }>(
+        "SELECT id, at, kind, severity, metric, anomaly FROM signals WHERE environment = ? AND incident_id IS NULL AND suppressed_by IS NULL ORDER BY at",
+        environment,
+      )
+      .toArray();
+    if (unassigned.length === 0) continue;
+    const newest = Math.max(...unassigned.map((s) => s.at));
+    const signals: Signal[] = unassigned.map((s) => ({
+      kind: s.kind as Signal["kind"],
+      severity: s.severity as Signal["severity"],
+      at: s.at,
+      metric: s.metric,
+    }));
+    const anomalies = unassigned.map((s) => JSON.parse(s.anomaly) as Anomaly);
+    const open = sql
+      .exec<{ incident_id: string }>(
+        "SELECT incident_id FROM open_incidents WHERE environment = ?",
+        environment,
+      )
+      .toArray()[0];
+    const now = Date.now();
+    let incidentId: string | null = null;
+    if (open) {
+      const attached = await attachAnomalies(
+        db,
+        identity.orgId,
+        open.incident_id,
+        anomalies,
+        maxSeverity(signals.map((s) => s.severity)),
+        now,
+      );
+      if (attached) incidentId = open.incident_id;
+      else sql.exec("DELETE FROM open_incidents WHERE environment = ?", environment);
+    }
+    if (!incidentId) {
+      const deployments = sql
+        .exec<{ id: string; ts: number; version: string; status: string }>(
+          "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? ORDER BY ts DESC",
+          environment,
+          newest - CORRELATION_WINDOW_MS - DEPLOYMENT_SUSPICION_MS,
+        )
+        .toArray()
+        .map((d) => ({ id: d.id, at: d.ts, version: d.version, status: d.status }));
+      const decision = decideIncident(signals, deployments, newest);
+      if (!decision.open) continue;
+      const lead = anomalies.reduce((a, b) => (Math.abs(b.z_score) > Math.abs(a.z_score) ? b : a));
+      incidentId = await insertIncident(db, {
+        orgId: identity.orgId,
+        service: identity.service,
+        environment,
+        fingerprint: `${identity.service}:${environment}`,
+        title: incidentTitle(identity.service, lead, anomalies.length),
+        severity: decision.severity,
+        anomalies,
+        suspectedDeployment: decision.suspectedDeployment,
+        score: decision.score,
+        now,
+      });
+      sql.exec(
+        "INSERT OR REPLACE INTO open_incidents (environment, incident_id, opened_at) VALUES (?, ?, ?)",
+        environment,
+        incidentId,
+        now,
+      );
+      await ctx.queue.send(analysisMessage(ctx, incidentId, environment, anomalies, newest));
+    }
+    const maxId = Math.max(...unassigned.map((s) => s.id));
+    sql.exec(
+      "UPDATE signals SET incident_id = ? WHERE environment = ? AND incident_id IS NULL AND suppressed_by IS NULL AND id <= ?",
+      incidentId,
+      environment,
+      maxId,
+    );
+    ids.push(incidentId);
+  }
+  return ids;
+}
+
+/** The context the analysis needs: anomalies, error logs of the last 10 minutes, deployments of the last 30. */
+function analysisMessage(
+  { sql, identity }: MonitorContext,
+  incidentId: string,
+  environment: string,
+  anomalies: Anomaly[],
+  at: number,
+): AnalysisMessage {
+  const errorLogs = sql
+    .exec<{ ts: number; level: string; message: string }>(
+      "SELECT ts, level, message FROM logs WHERE environment = ? AND level IN ('error', 'critical') AND ts > ? ORDER BY ts DESC LIMIT 50",
+      environment,
+      at - 10 * MINUTE,
+    )
+    .toArray()
+    .map((l) => ({
+      timestamp: new Date(l.ts).toISOString(),
+      level: l.level,
+      message: l.message.slice(0, 500),
+    }));
+  const deployments = sql
+    .exec<{ id: string; ts: number; version: string; status: string }>(
+      "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? ORDER BY ts DESC LIMIT 20",
+      environment,
+      at - 30 * MINUTE,
+    )
+    .toArray()
+    .map((d) => ({
+      id: d.id,
+      timestamp: new Date(d.ts).toISOString(),
+      version: d.version,
+      status: d.status,
+    }));
+  return {
+    type: "incident.opened",
+    org_id: identity.orgId,
+    incident_id: incidentId,
+    context: {
+      service: { name: identity.service, environment },
+      anomalies,
+      error_logs: errorLogs,
+      deployments,
+    },
+  };
+}
+
+function incidentTitle(service: string, lead: Anomaly, count: number): string {
+  const direction = lead.z_score >= 0 ? "above" : "below";
+  const more = count > 1 ? ` (+${count - 1} more)` : "";
+  return `${service}: ${lead.metric_name} ${Math.abs(Math.round(lead.deviation_percent))}% ${direction} baseline${more}`;
+}

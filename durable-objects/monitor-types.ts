@@ -1,0 +1,41 @@
+import type { Database } from "../workers/adapters/db/client";
+import type { Signal } from "../workers/domain/correlation/incident-trigger";
+import type { Anomaly } from "../workers/domain/detection/anomaly";
+
+export interface MonitorIdentity {
+  orgId: string;
+  service: string;
+}
+
+/** RPC answers carry failures as values: an exception thrown across RPC surfaces as uncaught in the object. */
+export type IdentifyResult =
+  | ({ ok: true; createdAt: number } & MonitorIdentity)
+  | { ok: false; error: "identity_mismatch" };
+
+export interface SuppressedAnomaly {
+  metric_name: string;
+  severity: string;
+  reason: "maintenance" | "rule" | "duplicate" | "flapping";
+  ref: string | null;
+}
+
+export type IngestResult =
+  | { ok: true; stored: number; anomalies: Anomaly[]; suppressed: SuppressedAnomaly[]; incidentIds: string[] }
+  | { ok: false; error: "identity_mismatch" };
+
+/** An alert found while storing a batch, judged for noise once the batch is stored. */
+export interface PendingAlert {
+  environment: string;
+  kind: Signal["kind"];
+  key: string;
+  anomaly: Anomaly;
+  at: number;
+}
+
+/** What the correlation and noise modules need from a monitor. */
+export interface MonitorContext {
+  sql: SqlStorage;
+  db: Database;
+  queue: Queue<unknown>;
+  identity: MonitorIdentity;
+}
