@@ -3,7 +3,8 @@
  * 1-minute rollups for the retention, recent logs (errors kept longer), the last signals.
  */
 export const RAW_RETENTION_MS = 60 * 60_000;
-export const ROLLUP_RETENTION_MS = 7 * 86_400_000;
+/** Rollups are kept for the organisation's plan (told on each ingest); this until told otherwise. */
+export const DEFAULT_RETENTION_DAYS = 7;
 export const LOG_RETENTION_MS = 60 * 60_000;
 export const ERROR_LOG_RETENTION_MS = 24 * 60 * 60_000;
 export const MAX_LOG_ROWS = 20_000;
@@ -36,6 +37,7 @@ export const MONITOR_SCHEMA = [
      kind TEXT NOT NULL, severity TEXT NOT NULL, metric TEXT NOT NULL, anomaly TEXT NOT NULL,
      incident_id TEXT, suppressed_by TEXT)`,
   "CREATE INDEX IF NOT EXISTS signals_metric_at ON signals (metric, at)",
+  "CREATE TABLE IF NOT EXISTS monitor_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   `CREATE TABLE IF NOT EXISTS open_incidents (
      environment TEXT PRIMARY KEY, incident_id TEXT NOT NULL, opened_at INTEGER NOT NULL)`,
 ];

@@ -5,6 +5,8 @@ import type { Anomaly } from "../workers/domain/detection/anomaly";
 export interface MonitorIdentity {
   orgId: string;
   service: string;
+  /** the organisation's plan retention for 1-minute history, sent with each ingest */
+  retentionDays?: number;
 }
 
 /** RPC answers carry failures as values: an exception thrown across RPC surfaces as uncaught in the object. */

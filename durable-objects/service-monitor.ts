@@ -9,6 +9,7 @@ import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import {
+  DEFAULT_RETENTION_DAYS,
   ERROR_LOG_RETENTION_MS,
   LOG_RETENTION_MS,
   MAX_LOG_ROWS,
@@ -16,7 +17,6 @@ import {
   MONITOR_COLUMN_UPGRADES,
   MONITOR_SCHEMA,
   RAW_RETENTION_MS,
-  ROLLUP_RETENTION_MS,
 } from "./monitor-schema";
 import type {
   IdentifyResult,
@@ -107,6 +107,7 @@ export class ServiceMonitor extends DurableObject<Env> {
         return { ok: false, error: "identity_mismatch" };
       }
       this.identity = identity;
+      this.rememberRetention(identity);
       return { ok: true, orgId: existing.org_id, service: existing.service, createdAt: existing.created_at };
     }
     const createdAt = Date.now();
@@ -117,7 +118,16 @@ export class ServiceMonitor extends DurableObject<Env> {
       createdAt,
     );
     this.identity = identity;
-    return { ok: true, ...identity, createdAt };
+    this.rememberRetention(identity);
+    return { ok: true, orgId: identity.orgId, service: identity.service, createdAt };
+  }
+
+  private rememberRetention(identity: MonitorIdentity): void {
+    if (identity.retentionDays === undefined) return;
+    this.sql.exec(
+      "INSERT INTO monitor_settings (key, value) VALUES ('retention_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      String(identity.retentionDays),
+    );
   }
 
   private loadSeries(key: string, point: MetricPoint): SeriesEntry {
@@ -309,14 +319,22 @@ export class ServiceMonitor extends DurableObject<Env> {
     return { ok: true, stored: events.length, anomalies: [], suppressed: [], incidentIds: [] };
   }
 
+  private retentionDays(): number {
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM monitor_settings WHERE key = 'retention_days'")
+      .toArray()[0];
+    return row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
+  }
+
   /** Drops what is past its retention, at most once a minute. */
   private prune(): void {
     const now = Date.now();
     if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = now;
     this.sql.exec("DELETE FROM points WHERE ts < ?", now - RAW_RETENTION_MS);
-    this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - ROLLUP_RETENTION_MS);
-    this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - ROLLUP_RETENTION_MS);
+    const retentionMs = this.retentionDays() * 86_400_000;
+    this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs);
+    this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - retentionMs);
     this.sql.exec(
       "DELETE FROM logs WHERE (level NOT IN ('error', 'critical') AND ts < ?) OR ts < ?",
       now - LOG_RETENTION_MS,

@@ -261,6 +261,32 @@ describe("from anomaly to incident", () => {
   });
 });
 
+describe("history retention", () => {
+  async function oldAndNew(agent: Awaited<ReturnType<typeof registerAgent>>) {
+    const day = 86_400_000;
+    await ingest(agent, "metrics", [
+      { timestamp: Date.now() - 10 * day, metric_name: "disk_used", value: 10, labels: { service: "store" } },
+      { timestamp: Date.now() - MINUTE, metric_name: "disk_used", value: 11, labels: { service: "store" } },
+    ]);
+    const res = await api(
+      `/api/services/store/metrics?metric=disk_used&step=60&from=${Date.now() - 11 * day}`,
+      {
+        token: agent.token,
+      },
+    );
+    return res.body.series[0].points.length;
+  }
+
+  it("keeps 1-minute history for the plan's retention: 7 days on a trial, 90 on enterprise", async () => {
+    expect(await oldAndNew(await registerAgent("Trial Co"))).toBe(1);
+    const enterprise = await registerAgent("Big Co");
+    await env.DB.prepare("UPDATE subscriptions SET plan = 'enterprise', status = 'active' WHERE org_id = ?")
+      .bind(enterprise.orgId)
+      .run();
+    expect(await oldAndNew(enterprise)).toBe(2);
+  });
+});
+
 describe("ServiceMonitor state", () => {
   it("survives the object being restarted: the baseline carries on from storage", async () => {
     const agent = await registerAgent();

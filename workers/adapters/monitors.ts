@@ -2,10 +2,20 @@ import type { LogLine, LogQuery, MetricQuery, SeriesResult } from "../../durable
 import type { IngestResult, ServiceMonitor } from "../../durable-objects/service-monitor";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../domain/ingest/items";
 
+/** What a monitor needs to know of the organisation's plan. */
+export interface PlanContext {
+  retentionDays: number;
+}
+
 /** The Worker's view of the per-service monitors; one call per service per request. */
 export interface MonitorClient {
-  ingestMetrics(orgId: string, service: string, points: MetricPoint[]): Promise<IngestResult>;
-  ingestLogs(orgId: string, service: string, logs: LogEntry[]): Promise<IngestResult>;
+  ingestMetrics(
+    orgId: string,
+    service: string,
+    points: MetricPoint[],
+    plan?: PlanContext,
+  ): Promise<IngestResult>;
+  ingestLogs(orgId: string, service: string, logs: LogEntry[], plan?: PlanContext): Promise<IngestResult>;
   ingestDeployments(
     orgId: string,
     service: string,
@@ -18,8 +28,10 @@ export interface MonitorClient {
 export function monitorClient(namespace: DurableObjectNamespace<ServiceMonitor>): MonitorClient {
   const stub = (orgId: string, service: string) => namespace.get(namespace.idFromName(`${orgId}:${service}`));
   return {
-    ingestMetrics: (orgId, service, points) => stub(orgId, service).ingestMetrics({ orgId, service }, points),
-    ingestLogs: (orgId, service, logs) => stub(orgId, service).ingestLogs({ orgId, service }, logs),
+    ingestMetrics: (orgId, service, points, plan) =>
+      stub(orgId, service).ingestMetrics({ orgId, service, retentionDays: plan?.retentionDays }, points),
+    ingestLogs: (orgId, service, logs, plan) =>
+      stub(orgId, service).ingestLogs({ orgId, service, retentionDays: plan?.retentionDays }, logs),
     ingestDeployments: (orgId, service, events) =>
       stub(orgId, service).ingestDeployments({ orgId, service }, events),
     async metrics(orgId, service, query) {

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { IngestResult, SuppressedAnomaly } from "../../durable-objects/service-monitor";
+import type { PlanContext } from "../adapters/monitors";
 import { consumeQuota } from "../adapters/quota-meter";
 import { newId } from "../auth/tokens";
 import { deployments, environments, services as servicesTable, subscriptions } from "../db/schema";
@@ -49,8 +50,11 @@ async function subscriptionOf(services: Services, orgId: string) {
   return entry;
 }
 
-/** Refuses the batch when the subscription is inactive or the organisation's per-minute allowance is spent. */
-async function enforceQuota(services: Services, orgId: string, items: number): Promise<void> {
+/**
+ * Refuses the batch when the subscription is inactive or the organisation's per-minute allowance
+ * is spent; otherwise answers what the monitors need to know of the plan.
+ */
+async function enforceQuota(services: Services, orgId: string, items: number): Promise<PlanContext> {
   const subscription = await subscriptionOf(services, orgId);
   if (!ingestAllowed(subscription.status)) {
     throw new ApiError(
@@ -73,6 +77,7 @@ async function enforceQuota(services: Services, orgId: string, items: number): P
       { retryAfterSeconds: state.retryAfterSeconds },
     );
   }
+  return { retentionDays: limit.retentionDays };
 }
 
 // Registration is an idempotent upsert: each isolate repeats it at most once a minute per service.
@@ -184,17 +189,17 @@ export async function ingestBatch(
     );
   }
   if (items.length === 0) throw new ApiError("validation_failed", "The batch is empty");
-  await enforceQuota(services, orgId, items.length);
+  const plan = await enforceQuota(services, orgId, items.length);
   const now = services.now();
   const { monitors } = services;
   switch (kind) {
     case "metrics":
       return store(services, orgId, partitionItems("metrics", items, now), (svc, list) =>
-        monitors.ingestMetrics(orgId, svc, list),
+        monitors.ingestMetrics(orgId, svc, list, plan),
       );
     case "logs":
       return store(services, orgId, partitionItems("logs", items, now), (svc, list) =>
-        monitors.ingestLogs(orgId, svc, list),
+        monitors.ingestLogs(orgId, svc, list, plan),
       );
     case "deployment":
       return store(

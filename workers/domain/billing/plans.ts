@@ -47,12 +47,15 @@ export function nextSubscriptionStatus(
   return null;
 }
 
-/** What each plan may send. Trials get the starter allowance so a real evaluation is possible. */
-export const PLAN_LIMITS: Record<string, { ingestItemsPerMinute: number }> = {
-  trial: { ingestItemsPerMinute: 20_000 },
-  starter: { ingestItemsPerMinute: 20_000 },
-  growth: { ingestItemsPerMinute: 200_000 },
-  enterprise: { ingestItemsPerMinute: 2_000_000 },
+/**
+ * What each plan may send and how long 1-minute history is kept. Trials get the starter
+ * allowance so a real evaluation is possible.
+ */
+export const PLAN_LIMITS: Record<string, { ingestItemsPerMinute: number; retentionDays: number }> = {
+  trial: { ingestItemsPerMinute: 20_000, retentionDays: 7 },
+  starter: { ingestItemsPerMinute: 20_000, retentionDays: 7 },
+  growth: { ingestItemsPerMinute: 200_000, retentionDays: 30 },
+  enterprise: { ingestItemsPerMinute: 2_000_000, retentionDays: 90 },
 };
 
 export function ingestAllowed(status: SubscriptionStatus): boolean {
