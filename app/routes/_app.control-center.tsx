@@ -3,6 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { hasRole } from "../../workers/domain/auth/roles";
 import { listApiKeys } from "../../workers/services/api-keys";
 import { getSubscription } from "../../workers/services/organization";
+import { listServiceHealth } from "../../workers/services/service-health";
 import { listMembers } from "../../workers/services/team";
 import { formatTime } from "../components/form-controls";
 import { requireSessionUser } from "../lib/auth.server";
@@ -12,11 +13,12 @@ export const meta: MetaFunction = () => [{ title: "Control Center · Deployr" }]
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, user, services } = await requireSessionUser(request, context);
   const isAdmin = hasRole(principal.role, "admin");
-  const [members, keys, subscription, recent] = await Promise.all([
+  const [members, keys, subscription, recent, serviceHealth] = await Promise.all([
     listMembers(services, principal.orgId),
     isAdmin ? listApiKeys(services, principal.orgId) : Promise.resolve(null),
     getSubscription(services, principal.orgId),
     isAdmin ? services.audit.list(principal.orgId, { limit: 8 }) : Promise.resolve([]),
+    listServiceHealth(services, principal.orgId),
   ]);
   return {
     user,
@@ -25,7 +27,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     keyUsed: keys?.some((k) => k.last_used_at !== null) ?? false,
     subscription,
     recent: recent.map((r) => ({ id: r.id, action: r.action, at: r.createdAt })),
+    services: serviceHealth,
     origin: new URL(request.url).origin,
+    exampleTime: new Date(services.now()).toISOString().replace(/\.\d+Z$/, "Z"),
   };
 }
 
@@ -64,6 +68,37 @@ export default function ControlCenter() {
           </div>
         </div>
       </div>
+      {data.services.length > 0 ? (
+        <section className="card">
+          <h2>Services</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Service</th>
+                <th>Health</th>
+                <th>Open incidents</th>
+                <th>Last data</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.services.map((s) => (
+                <tr key={s.name} data-testid={`service-${s.name}`}>
+                  <td className="mono">{s.name}</td>
+                  <td>
+                    <span
+                      className={`badge ${s.health === "healthy" ? "ok" : s.health === "degraded" ? "warn" : "danger"}`}
+                    >
+                      {s.health}
+                    </span>
+                  </td>
+                  <td>{s.open_incidents}</td>
+                  <td className="muted">{formatTime(s.last_seen_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
       <section className="card">
         <h2>Getting started</h2>
         <ol>
@@ -76,10 +111,11 @@ export default function ControlCenter() {
             {data.members > 1 ? " ✓" : ""}.
           </li>
           <li>
-            Send metrics, logs and deployments from your agents:
+            Send metrics, logs and deployments from your agents{data.services.length > 0 ? " ✓" : ""}:
             <pre className="block mono">{`curl -X POST ${data.origin}/ingest/metrics \\
   -H "Authorization: Bearer dpl_..." -H "Content-Type: application/json" \\
-  -d '{"timestamp":"2026-01-01T00:00:00Z","metric_name":"http_latency_ms","value":120,"labels":{"service":"checkout","environment":"production"}}'`}</pre>
+  -d '{"timestamp":"${data.exampleTime}","metric_name":"http_latency_ms","value":120,
+       "labels":{"service":"checkout","environment":"production"}}'`}</pre>
           </li>
         </ol>
       </section>

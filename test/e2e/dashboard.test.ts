@@ -95,6 +95,23 @@ describe("the dashboard in a real browser", () => {
 
     await ownerPage.reload();
     expect(await ownerPage.getByTestId("new-key").count()).toBe(0);
+
+    // The key sends data; the Control Center lists the service it created.
+    const ingest = await fetch(`${baseUrl}/ingest/metrics`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        timestamp: new Date().toISOString(),
+        metric_name: "http_latency_ms",
+        value: 120,
+        labels: { service: "checkout", environment: "production" },
+      }),
+    });
+    expect(ingest.status).toBe(200);
+    await ownerPage.getByRole("link", { name: "Control Center" }).click();
+    await ownerPage.getByTestId("service-checkout").waitFor();
+    expect(await ownerPage.getByTestId("service-checkout").textContent()).toContain("healthy");
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/control-center-services.png`, fullPage: true });
   });
 
   it("invites a teammate who accepts and joins the organisation", async () => {

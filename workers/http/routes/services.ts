@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { incidents, services as servicesTable } from "../../db/schema";
+import { services as servicesTable } from "../../db/schema";
 import { notFound } from "../../errors";
+import { listServiceHealth } from "../../services/service-health";
 import { authenticate, requireRole } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { logsQuery, metricsQuery, serviceParams } from "../schemas/ingest";
@@ -17,37 +18,8 @@ serviceRoutes.use("*", authenticate({ apiKeyScopes: ["read"] }), async (c, next)
   await next();
 });
 
-/** Services with their health: the worst open incident decides. */
 serviceRoutes.get("/", async (c) => {
-  const { db } = c.get("services");
-  const orgId = c.get("principal").orgId;
-  const rows = await db
-    .select()
-    .from(servicesTable)
-    .where(eq(servicesTable.orgId, orgId))
-    .orderBy(asc(servicesTable.name));
-  const open = await db
-    .select({ service: incidents.service, severity: incidents.severity, count: sql<number>`count(*)` })
-    .from(incidents)
-    .where(and(eq(incidents.orgId, orgId), inArray(incidents.status, ["open", "acknowledged"])))
-    .groupBy(incidents.service, incidents.severity);
-  const rank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
-  const services = rows.map((s) => {
-    const mine = open.filter((o) => o.service === s.name);
-    const worst = mine.reduce<keyof typeof rank | null>(
-      (w, o) => (w === null || rank[o.severity] > rank[w] ? o.severity : w),
-      null,
-    );
-    return {
-      name: s.name,
-      health: worst === null ? "healthy" : worst === "critical" || worst === "high" ? "critical" : "degraded",
-      open_incidents: mine.reduce((n, o) => n + Number(o.count), 0),
-      worst_open_severity: worst,
-      first_seen_at: s.firstSeenAt,
-      last_seen_at: s.lastSeenAt,
-    };
-  });
-  return c.json({ services }, 200);
+  return c.json({ services: await listServiceHealth(c.get("services"), c.get("principal").orgId) }, 200);
 });
 
 /** The service must be one of the caller's organisation: unknown names never reach (or create) a monitor. */

@@ -1,0 +1,40 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { incidents, services as servicesTable } from "../db/schema";
+import { maxSeverity } from "../domain/correlation/incident-trigger";
+import type { Severity } from "../domain/detection/anomaly";
+import type { Services } from "./container";
+
+export interface ServiceHealth {
+  name: string;
+  health: "healthy" | "degraded" | "critical";
+  open_incidents: number;
+  worst_open_severity: Severity | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+/** Services of an organisation with their health: the worst open incident decides. */
+export async function listServiceHealth(services: Services, orgId: string): Promise<ServiceHealth[]> {
+  const rows = await services.db
+    .select()
+    .from(servicesTable)
+    .where(eq(servicesTable.orgId, orgId))
+    .orderBy(asc(servicesTable.name));
+  const open = await services.db
+    .select({ service: incidents.service, severity: incidents.severity, count: sql<number>`count(*)` })
+    .from(incidents)
+    .where(and(eq(incidents.orgId, orgId), inArray(incidents.status, ["open", "acknowledged"])))
+    .groupBy(incidents.service, incidents.severity);
+  return rows.map((s) => {
+    const mine = open.filter((o) => o.service === s.name);
+    const worst = mine.length > 0 ? maxSeverity(mine.map((o) => o.severity)) : null;
+    return {
+      name: s.name,
+      health: worst === null ? "healthy" : worst === "critical" || worst === "high" ? "critical" : "degraded",
+      open_incidents: mine.reduce((n, o) => n + Number(o.count), 0),
+      worst_open_severity: worst,
+      first_seen_at: s.firstSeenAt,
+      last_seen_at: s.lastSeenAt,
+    };
+  });
+}
