@@ -44,6 +44,8 @@ const ERROR_RATE_METRIC = "log_error_rate";
 /** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
 const MIN_ERRORS_FOR_SPIKE = 5;
 const PRUNE_EVERY_MS = MINUTE;
+/** How long after the last logs the alarm closes minutes left open. */
+const CLOSE_IDLE_MINUTES_MS = 90_000;
 
 /**
  * One object per (organisation, service), addressed by `idFromName(`${orgId}:${service}`)`.
@@ -249,53 +251,90 @@ export class ServiceMonitor extends DurableObject<Env> {
       latestMinute.set(log.environment, Math.max(latestMinute.get(log.environment) ?? 0, minute));
     }
     // A minute is complete once a later minute has data: score each completed one, in order.
-    const writes = new MonitorWriteBuffer();
-    for (const [environment, current] of latestMinute) {
-      const open = this.sql
-        .exec<{ minute: number; errors: number }>(
-          "SELECT minute, errors FROM log_minutes WHERE environment = ? AND closed = 0 AND minute < ? ORDER BY minute",
-          environment,
-          current,
-        )
-        .toArray();
-      for (const { minute, errors } of open) {
-        this.sql.exec(
-          "UPDATE log_minutes SET closed = 1 WHERE environment = ? AND minute = ?",
-          environment,
-          minute,
-        );
-        const point: MetricPoint = {
-          timestamp: minute,
-          metric_name: ERROR_RATE_METRIC,
-          value: errors,
-          service: identity.service,
-          environment,
-          labels: {},
-        };
-        const key = seriesKey(ERROR_RATE_METRIC, { environment });
-        const entry = this.loadSeries(key, point);
-        if (minute < entry.lastTs) continue;
-        const detection = detect(entry.state, errors, minute);
-        entry.lastTs = minute;
-        entry.dirty = true;
-        writes.addRollup(
-          key,
-          minute,
-          errors,
-          detection.warm ? detection.baselineMean : null,
-          detection.warm ? detection.baselineStdDev : null,
-        );
-        if (detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE) {
-          const anomaly = toAnomaly({ ...point, labels: { environment } }, detection);
-          pending.push({ environment, kind: "error_spike", key, anomaly, at: minute });
-        }
-      }
-    }
-    writes.flush(this.sql);
+    for (const [environment, current] of latestMinute)
+      pending.push(...this.closeMinutes(environment, current));
+    // A service that falls silent must still have its last minutes scored: the alarm does that.
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + CLOSE_IDLE_MINUTES_MS);
     this.saveSeries();
     const { raised, suppressed, incidentIds } = await this.settle(pending);
     this.prune();
     return { ok: true, stored: logs.length, anomalies: raised, suppressed, incidentIds };
+  }
+
+  /**
+   * Scores every open minute of an environment's error counts before `before`, in order: each is
+   * a point of the error-rate series; a spike (enough errors, above its baseline) is an alert.
+   */
+  private closeMinutes(environment: string, before: number): PendingAlert[] {
+    const identity = this.identity;
+    if (!identity) return [];
+    const pending: PendingAlert[] = [];
+    const writes = new MonitorWriteBuffer();
+    const open = this.sql
+      .exec<{ minute: number; errors: number }>(
+        "SELECT minute, errors FROM log_minutes WHERE environment = ? AND closed = 0 AND minute < ? ORDER BY minute",
+        environment,
+        before,
+      )
+      .toArray();
+    for (const { minute, errors } of open) {
+      this.sql.exec(
+        "UPDATE log_minutes SET closed = 1 WHERE environment = ? AND minute = ?",
+        environment,
+        minute,
+      );
+      const point: MetricPoint = {
+        timestamp: minute,
+        metric_name: ERROR_RATE_METRIC,
+        value: errors,
+        service: identity.service,
+        environment,
+        labels: {},
+      };
+      const key = seriesKey(ERROR_RATE_METRIC, { environment });
+      const entry = this.loadSeries(key, point);
+      if (minute < entry.lastTs) continue;
+      const detection = detect(entry.state, errors, minute);
+      entry.lastTs = minute;
+      entry.dirty = true;
+      writes.addRollup(
+        key,
+        minute,
+        errors,
+        detection.warm ? detection.baselineMean : null,
+        detection.warm ? detection.baselineStdDev : null,
+      );
+      if (detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE) {
+        const anomaly = toAnomaly({ ...point, labels: { environment } }, detection);
+        pending.push({ environment, kind: "error_spike", key, anomaly, at: minute });
+      }
+    }
+    writes.flush(this.sql);
+    return pending;
+  }
+
+  /** Closes the minutes a silent service left open, so a burst of errors before a crash still alerts. */
+  override async alarm(): Promise<void> {
+    const stored = this.sql
+      .exec<{ org_id: string; service: string }>("SELECT org_id, service FROM monitor_identity WHERE id = 1")
+      .toArray()[0];
+    if (!stored) return;
+    this.identity ??= { orgId: stored.org_id, service: stored.service };
+    const currentMinute = Math.floor(Date.now() / MINUTE) * MINUTE;
+    const environments = this.sql
+      .exec<{ environment: string }>(
+        "SELECT DISTINCT environment FROM log_minutes WHERE closed = 0 AND minute < ?",
+        currentMinute,
+      )
+      .toArray();
+    const pending = environments.flatMap(({ environment }) => this.closeMinutes(environment, currentMinute));
+    this.saveSeries();
+    await this.settle(pending);
+    const stillOpen = this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM log_minutes WHERE closed = 0")
+      .one().n;
+    if (stillOpen > 0) await this.ctx.storage.setAlarm(Date.now() + CLOSE_IDLE_MINUTES_MS);
   }
 
   /** Keeps the deployment timeline that correlation reads (history lives in D1). */

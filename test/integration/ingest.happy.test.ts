@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "./harness";
@@ -258,6 +258,43 @@ describe("from anomaly to incident", () => {
     const errors = await api("/api/services/auth/logs?level=error&limit=5", { token: agent.token });
     expect(errors.body.logs).toHaveLength(5);
     expect(errors.body.logs[0].message).toBe("db connection refused");
+  });
+});
+
+describe("a service that falls silent", () => {
+  it("still gets its last minute of errors scored, by the monitor's alarm", async () => {
+    const agent = await registerAgent();
+    const start = Math.floor((Date.now() - 70 * MINUTE) / MINUTE) * MINUTE;
+    const logs: unknown[] = [];
+    for (let m = 0; m < 60; m++) {
+      for (let i = 0; i < 6; i++) {
+        logs.push({
+          timestamp: start + m * MINUTE + i * 1000,
+          level: i === 0 && m % 3 === 0 ? "error" : "info",
+          message: `req ${i}`,
+          service: "ledger",
+        });
+      }
+    }
+    // The crash: a burst of errors, then nothing more.
+    for (let i = 0; i < 40; i++)
+      logs.push({
+        timestamp: start + 60 * MINUTE + i * 100,
+        level: "critical",
+        message: "out of memory",
+        service: "ledger",
+      });
+    const res = await ingest(agent, "logs", logs);
+    expect(res.body.services.ledger.incident_ids).toEqual([]);
+
+    const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${agent.orgId}:ledger`));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const incident = await env.DB.prepare("SELECT severity, title FROM incidents WHERE org_id = ?")
+      .bind(agent.orgId)
+      .first<{
+        title: string;
+      }>();
+    expect(incident?.title).toContain("log_error_rate");
   });
 });
 
