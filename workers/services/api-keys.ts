@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { KeyCache } from "../adapters/key-cache";
 import { newId, randomToken, sha256Hex } from "../auth/tokens";
 import { apiKeys } from "../db/schema";
 import {
@@ -13,6 +14,9 @@ import type { Principal } from "./principal";
 
 /** last_used_at is written at most this often per key, to keep a write off every ingest request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+type KeyPrincipal = Extract<Principal, { kind: "api_key" }>;
+const verifiedKeys = new KeyCache<KeyPrincipal>();
 
 export interface ApiKeyView {
   id: string;
@@ -105,6 +109,7 @@ export async function revokeApiKey(
     .where(and(eq(apiKeys.id, id), eq(apiKeys.orgId, actor.orgId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id, name: apiKeys.name });
   if (revoked.length === 0) throw notFound("API key");
+  verifiedKeys.forgetKeyId(id);
   await services.audit.record({
     orgId: actor.orgId,
     actorType: "user",
@@ -119,24 +124,46 @@ export async function revokeApiKey(
 
 /**
  * Resolves a presented key to its principal. `touch` receives the write of last_used_at so the
- * caller can run it after the response (waitUntil) instead of on the request path.
+ * caller can run it after the response (waitUntil) instead of on the request path. Verified keys
+ * are remembered per isolate for a few seconds (see KeyCache).
  */
 export async function authenticateApiKey(
   services: Services,
   presented: string,
   touch: (write: Promise<unknown>) => void = () => {},
-): Promise<Extract<Principal, { kind: "api_key" }>> {
+): Promise<KeyPrincipal> {
   const invalid = () => new ApiError("unauthorized", "The API key is invalid, expired or revoked");
   if (!looksLikeApiKey(presented)) throw invalid();
   const now = services.now();
+  const hash = await sha256Hex(presented);
+  const recordUse = (keyId: string, lastUsedAt: number | null) => {
+    if (lastUsedAt !== null && now - lastUsedAt <= LAST_USED_RESOLUTION_MS) return lastUsedAt;
+    touch(services.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, keyId)));
+    return now;
+  };
+  const cached = verifiedKeys.get(hash, now);
+  if (cached) {
+    cached.lastTouchedAt = recordUse(cached.keyId, cached.lastTouchedAt);
+    return cached.principal;
+  }
   const row = await services.db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, await sha256Hex(presented)), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
     .get();
   if (!row || (row.expiresAt !== null && row.expiresAt <= now)) throw invalid();
-  if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
-    touch(services.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)));
-  }
-  return { kind: "api_key", keyId: row.id, orgId: row.orgId, scopes: row.scopes as ApiKeyScope[] };
+  const principal: KeyPrincipal = {
+    kind: "api_key",
+    keyId: row.id,
+    orgId: row.orgId,
+    scopes: row.scopes as ApiKeyScope[],
+  };
+  verifiedKeys.set(hash, {
+    principal,
+    keyId: row.id,
+    expiresAt: row.expiresAt,
+    cachedAt: now,
+    lastTouchedAt: recordUse(row.id, row.lastUsedAt),
+  });
+  return principal;
 }
