@@ -56,3 +56,26 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * An hour of ordinary logs (an error every third minute), then a burst of `burst` errors in the
+ * next minute. Returns the logs and the burst's minute.
+ */
+export function logsWithErrorBurst(service: string, message: string, burst = 40) {
+  const start = Math.floor((Date.now() - 70 * MINUTE) / MINUTE) * MINUTE;
+  const logs: { timestamp: number; level: string; message: string; service: string }[] = [];
+  for (let m = 0; m < 60; m++) {
+    for (let i = 0; i < 6; i++) {
+      logs.push({
+        timestamp: start + m * MINUTE + i * 1000,
+        level: i === 0 && m % 3 === 0 ? "error" : "info",
+        message: `request ${i}`,
+        service,
+      });
+    }
+  }
+  const burstMinute = start + 60 * MINUTE;
+  for (let i = 0; i < burst; i++)
+    logs.push({ timestamp: burstMinute + i * 100, level: "error", message, service });
+  return { logs, burstMinute };
+}

@@ -2,7 +2,14 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "./harness";
-import { eventually, ingest, MINUTE, registerAgent, steadyPoints } from "./ingest-harness";
+import {
+  eventually,
+  ingest,
+  logsWithErrorBurst,
+  MINUTE,
+  registerAgent,
+  steadyPoints,
+} from "./ingest-harness";
 
 async function incidentsOf(orgId: string) {
   return (
@@ -227,26 +234,8 @@ describe("from anomaly to incident", () => {
 
   it("opens an incident on an error-rate spike in the logs", async () => {
     const agent = await registerAgent();
-    const start = Math.floor((Date.now() - 70 * MINUTE) / MINUTE) * MINUTE;
-    const logs: unknown[] = [];
-    for (let m = 0; m < 60; m++) {
-      for (let i = 0; i < 6; i++) {
-        logs.push({
-          timestamp: start + m * MINUTE + i * 1000,
-          level: i === 0 && m % 3 === 0 ? "error" : "info",
-          message: `request ${i}`,
-          service: "auth",
-        });
-      }
-    }
-    for (let i = 0; i < 40; i++)
-      logs.push({
-        timestamp: start + 60 * MINUTE + i * 100,
-        level: "error",
-        message: "db connection refused",
-        service: "auth",
-      });
-    logs.push({ timestamp: start + 61 * MINUTE, level: "info", message: "tick", service: "auth" });
+    const { logs, burstMinute } = logsWithErrorBurst("auth", "db connection refused");
+    logs.push({ timestamp: burstMinute + MINUTE, level: "info", message: "tick", service: "auth" });
     const res = await ingest(agent, "logs", logs);
     expect(res.body.accepted).toBe(logs.length);
     const spike = res.body.services.auth.anomalies.find(
@@ -264,26 +253,8 @@ describe("from anomaly to incident", () => {
 describe("a service that falls silent", () => {
   it("still gets its last minute of errors scored, by the monitor's alarm", async () => {
     const agent = await registerAgent();
-    const start = Math.floor((Date.now() - 70 * MINUTE) / MINUTE) * MINUTE;
-    const logs: unknown[] = [];
-    for (let m = 0; m < 60; m++) {
-      for (let i = 0; i < 6; i++) {
-        logs.push({
-          timestamp: start + m * MINUTE + i * 1000,
-          level: i === 0 && m % 3 === 0 ? "error" : "info",
-          message: `req ${i}`,
-          service: "ledger",
-        });
-      }
-    }
     // The crash: a burst of errors, then nothing more.
-    for (let i = 0; i < 40; i++)
-      logs.push({
-        timestamp: start + 60 * MINUTE + i * 100,
-        level: "critical",
-        message: "out of memory",
-        service: "ledger",
-      });
+    const { logs } = logsWithErrorBurst("ledger", "out of memory");
     const res = await ingest(agent, "logs", logs);
     expect(res.body.services.ledger.incident_ids).toEqual([]);
 
