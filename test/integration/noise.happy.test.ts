@@ -201,3 +201,42 @@ describe("dedup on a fast series", () => {
     expect(second.body.services.edge.suppressed).toEqual([expect.objectContaining({ reason: "duplicate" })]);
   });
 });
+
+describe("flapping", () => {
+  it("raises a series that keeps flipping once as flapping, then keeps it quiet", async () => {
+    const agent = await registerAgent();
+    const start = Date.now() - 25 * MINUTE;
+    const at = (i: number) => start + i * 1000;
+    const point = (i: number, value: number) => ({
+      timestamp: at(i),
+      metric_name: "qps",
+      value,
+      labels: { service: "lb" },
+    });
+    const steady = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => point(from + k, 100 + ((from + k) % 7) - 3));
+    const outcomes: string[] = [];
+    await ingest(agent, "metrics", steady(0, 150));
+    let i = 150;
+    for (let round = 0; round < 5; round++) {
+      const res = await ingest(agent, "metrics", [point(i, 400 + round)]);
+      const svc = res.body.services.lb;
+      outcomes.push(
+        svc.anomalies.length > 0
+          ? svc.anomalies[0].flapping
+            ? "flapping"
+            : "raised"
+          : `suppressed:${svc.suppressed[0]?.reason}`,
+      );
+      await ingest(agent, "metrics", steady(i + 1, i + 211));
+      i += 211;
+    }
+    expect(outcomes).toEqual([
+      "raised",
+      "suppressed:duplicate",
+      "suppressed:duplicate",
+      "flapping",
+      "suppressed:flapping",
+    ]);
+  });
+});
