@@ -7,13 +7,6 @@ import { requireSessionUser } from "../lib/auth.server";
  * brings it to life; each gets a route of its own when its feature lands.
  */
 const VIEWS: Record<string, { title: string; intro: string; emptyTitle: string; emptyText: string }> = {
-  incidents: {
-    title: "Incidents",
-    intro: "Anomalies correlated with deployments and error spikes, with their root-cause analysis.",
-    emptyTitle: "No incidents",
-    emptyText:
-      "Incidents open when a service's monitor sees several anomalies or an error-rate spike. Send metrics and logs with an API key to start learning baselines.",
-  },
   actions: {
     title: "Actions",
     intro: "Remediation proposed for incidents: pending approvals and history.",
@@ -27,13 +20,7 @@ const VIEWS: Record<string, { title: string; intro: string; emptyTitle: string; 
     emptyTitle: "Nothing learned yet",
     emptyText: "Every remediation outcome updates the success rates shown here.",
   },
-  autonomous: {
-    title: "Autonomous Mode",
-    intro: "Per service: manual, supervised or autonomous, with safety rails.",
-    emptyTitle: "No services yet",
-    emptyText:
-      "Services register themselves when their first data arrives; then choose how much Deployr may do on its own.",
-  },
+
   runbooks: {
     title: "Runbooks",
     intro: "YAML runbooks: triggers, steps, approvals and their run history.",

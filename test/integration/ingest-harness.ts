@@ -79,3 +79,19 @@ export function logsWithErrorBurst(service: string, message: string, burst = 40)
     logs.push({ timestamp: burstMinute + i * 100, level: "error", message, service });
   return { logs, burstMinute };
 }
+
+/** Two metrics of a service learn a baseline, then both jump: enough for an incident. */
+export async function incidentScenario(agent: Agent, service: string, seed: number) {
+  await ingest(agent, "metrics", [
+    ...steadyPoints(service, "latency_ms", 120, 100, seed, 3 * MINUTE),
+    ...steadyPoints(service, "error_ratio", 120, 1, seed + 1, 3 * MINUTE),
+  ]);
+  const spike = (value: number, at: number) =>
+    ["latency_ms", "error_ratio"].map((metric) => ({
+      timestamp: at,
+      metric_name: metric,
+      value,
+      labels: { service },
+    }));
+  return ingest(agent, "metrics", spike(900, Date.now() - 2 * MINUTE));
+}

@@ -1,23 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addMember, api, expectError } from "./harness";
-import { type Agent, ingest, MINUTE, registerAgent, steadyPoints } from "./ingest-harness";
-
-/** Two metrics of a service learn a baseline, then both jump: enough for an incident. */
-async function incidentScenario(agent: Agent, service: string, seed: number) {
-  await ingest(agent, "metrics", [
-    ...steadyPoints(service, "latency_ms", 120, 100, seed, 3 * MINUTE),
-    ...steadyPoints(service, "error_ratio", 120, 1, seed + 1, 3 * MINUTE),
-  ]);
-  const spike = (value: number, at: number) =>
-    ["latency_ms", "error_ratio"].map((metric) => ({
-      timestamp: at,
-      metric_name: metric,
-      value,
-      labels: { service },
-    }));
-  return ingest(agent, "metrics", spike(900, Date.now() - 2 * MINUTE));
-}
+import { incidentScenario, ingest, MINUTE, registerAgent } from "./ingest-harness";
 
 async function openIncidents(orgId: string): Promise<number> {
   const row = await env.DB.prepare("SELECT count(*) AS n FROM incidents WHERE org_id = ?")
