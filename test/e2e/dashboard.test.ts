@@ -112,10 +112,43 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.getByTestId("service-checkout").waitFor();
     expect(await ownerPage.getByTestId("service-checkout").textContent()).toContain("healthy");
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/control-center-services.png`, fullPage: true });
+
+    // Two hours of normal traffic, then both metrics jump: the incident shows up in the dashboard.
+    const end = Date.now() - 3 * 60_000;
+    const history = ["latency_ms", "error_ratio"].flatMap((metric, m) =>
+      Array.from({ length: 120 }, (_, i) => ({
+        timestamp: end - (120 - i) * 60_000,
+        metric_name: metric,
+        value: 100 + ((i * 7 + m) % 5) - 2,
+        labels: { service: "payments" },
+      })),
+    );
+    const spike = ["latency_ms", "error_ratio"].map((metric) => ({
+      timestamp: Date.now() - 2 * 60_000,
+      metric_name: metric,
+      value: 900,
+      labels: { service: "payments" },
+    }));
+    for (const body of [history, spike]) {
+      const res = await fetch(`${baseUrl}/ingest/metrics`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+    }
+    await ownerPage
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Incidents" })
+      .click();
+    await ownerPage.getByRole("link", { name: /^payments: / }).click();
+    await ownerPage.getByRole("heading", { name: "Anomalies" }).waitFor();
+    expect(await ownerPage.getByRole("cell", { name: "latency_ms" }).count()).toBe(1);
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/incident.png`, fullPage: true });
   });
 
   it("invites a teammate who accepts and joins the organisation", async () => {
-    await ownerPage.getByRole("link", { name: "Team" }).click();
+    await ownerPage.goto(`${baseUrl}/settings/team`);
     await ownerPage.getByRole("heading", { name: "Invite someone" }).waitFor();
     await ownerPage.getByLabel("E-mail", { exact: true }).fill(`mia-${run}@example.com`);
     await ownerPage.getByRole("button", { name: "Send invitation" }).click();
