@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ApiError } from "../../workers/errors";
 import { getIncident } from "../../workers/services/incidents";
 import { formatTime } from "../components/form-controls";
+import { MetricChart } from "../components/metric-chart";
 import { requireSessionUser } from "../lib/auth.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -13,7 +14,33 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
   try {
     const found = await getIncident(services, principal.orgId, params.id ?? "");
+    // The charts read the service's history around the incident from its monitor.
+    const { openedAt, service } = found.incident;
+    const metrics = [...new Set(found.anomalies.map((a) => a.metricName))].slice(0, 6);
+    const charts = await Promise.all(
+      metrics.map(async (metric) => {
+        const series = await services.monitors.metrics(principal.orgId, service, {
+          metric,
+          from: openedAt - 90 * 60_000,
+          to: openedAt + 30 * 60_000,
+          stepSeconds: 60,
+          now: services.now(),
+        });
+        const first = series?.[0];
+        return {
+          metric,
+          // The chart plots 1-minute rollups: mark the minute the anomaly fell in.
+          markAt:
+            Math.floor(
+              (found.anomalies.find((a) => a.metricName === metric)?.detectedAt ?? openedAt) / 60_000,
+            ) * 60_000,
+          points: first ? first.points.map((p) => [p[0]!, p[1]!]) : [],
+          band: first?.baseline ?? [],
+        };
+      }),
+    );
     return {
+      charts,
       incident: found.incident,
       anomalies: found.anomalies.map((a) => ({
         id: a.id,
@@ -50,7 +77,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export default function IncidentDetail() {
-  const { incident, anomalies, events, suspect } = useLoaderData<typeof loader>();
+  const { incident, anomalies, events, suspect, charts } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-header">
@@ -74,6 +101,12 @@ export default function IncidentDetail() {
           </p>
         </section>
       ) : null}
+      <section className="card">
+        <h2>Metrics</h2>
+        {charts.map((c) => (
+          <MetricChart key={c.metric} title={c.metric} points={c.points} band={c.band} markAt={c.markAt} />
+        ))}
+      </section>
       <section className="card">
         <h2>Anomalies</h2>
         <table>

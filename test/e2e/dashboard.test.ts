@@ -144,6 +144,7 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.getByRole("link", { name: /^payments: / }).click();
     await ownerPage.getByRole("heading", { name: "Anomalies" }).waitFor();
     expect(await ownerPage.getByRole("cell", { name: "latency_ms" }).count()).toBe(1);
+    await ownerPage.getByRole("img", { name: "latency_ms around the anomaly" }).waitFor();
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/incident.png`, fullPage: true });
   });
 
