@@ -250,6 +250,33 @@ describe("from anomaly to incident", () => {
   });
 });
 
+describe("late points", () => {
+  it("stores points that arrive out of order without feeding them to the detector", async () => {
+    const agent = await registerAgent();
+    const now = Date.now();
+    const point = (ago: number, value: number) => ({
+      timestamp: now - ago * MINUTE,
+      metric_name: "m",
+      value,
+      labels: { service: "late" },
+    });
+    const res = await ingest(agent, "metrics", [point(1, 10), point(5, 11), point(3, 12), point(0, 13)]);
+    expect(res.body.accepted).toBe(4);
+    const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${agent.orgId}:late`));
+    await runInDurableObject(stub, async (_i, state) => {
+      expect(state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM points").one().n).toBe(4);
+      const series = state.storage.sql
+        .exec<{ state: string; last_ts: number }>("SELECT state, last_ts FROM series")
+        .one();
+      // Only the in-order points (1 min ago, then now) were scored.
+      expect(JSON.parse(series.state).n).toBe(2);
+      expect(series.last_ts).toBe(now);
+    });
+    const raw = await api("/api/services/late/metrics?metric=m", { token: agent.token });
+    expect(raw.body.series[0].points.map((p: number[]) => p[1])).toEqual([11, 12, 10, 13]);
+  });
+});
+
 describe("a service that falls silent", () => {
   it("still gets its last minute of errors scored, by the monitor's alarm", async () => {
     const agent = await registerAgent();
