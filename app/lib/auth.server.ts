@@ -1,4 +1,5 @@
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
+import { parse } from "hono/utils/cookie";
 import { ApiError } from "../../workers/errors";
 import { ACCESS_COOKIE } from "../../workers/http/cookies";
 import { describeUser } from "../../workers/services/accounts";
@@ -6,12 +7,9 @@ import type { Services } from "../../workers/services/container";
 import { authenticateAccessToken } from "../../workers/services/sessions";
 import { servicesFrom } from "./services.server";
 
+/** One cookie of a request, parsed by Hono's cookie parser (the one the API uses). */
 export function readCookie(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
-  }
-  return undefined;
+  return parse(request.headers.get("cookie") ?? "", name)[name];
 }
 
 /** The signed-in user of a dashboard request, or null. The Worker has already refreshed an expired cookie. */

@@ -28,7 +28,8 @@ function assertSameOrigin(request: Request): void {
   if (origin === "null") throw forbidden("Cross-site requests are not allowed");
 }
 
-function bearerToken(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   return match?.[1];
 }

@@ -14,7 +14,7 @@ import {
 } from "../../services/sessions";
 import { acceptInvitation, previewInvitation } from "../../services/team";
 import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from "../cookies";
-import { authenticate, userPrincipal } from "../middleware/authenticate";
+import { authenticate, bearerToken, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import {
   acceptInvitationBody,
@@ -82,7 +82,7 @@ authRoutes.post("/refresh", jsonBody(refreshBody), async (c) => {
  */
 authRoutes.post("/logout", jsonBody(logoutBody), async (c) => {
   const services = c.get("services");
-  const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const bearer = bearerToken(c.req.header("authorization"));
   const access = bearer ?? getCookie(c, ACCESS_COOKIE);
   const refresh = c.req.valid("json").refresh_token ?? getCookie(c, REFRESH_COOKIE);
   if (access) {

@@ -22,44 +22,40 @@ serviceRoutes.get("/", async (c) => {
   return c.json({ services: await listServiceHealth(c.get("services"), c.get("principal").orgId) }, 200);
 });
 
-/** The service must be one of the caller's organisation: unknown names never reach (or create) a monitor. */
-async function requireService(c: Context<AppEnv>, name: string) {
+/**
+ * What both read endpoints start with: the service must be one of the caller's organisation
+ * (unknown names never reach, or create, a monitor), and the range defaults to the last hour.
+ */
+async function serviceScope(c: Context<AppEnv>, service: string, range: { from?: number; to?: number }) {
   const row = await c
     .get("services")
     .db.select({ name: servicesTable.name })
     .from(servicesTable)
-    .where(and(eq(servicesTable.orgId, c.get("principal").orgId), eq(servicesTable.name, name)))
+    .where(and(eq(servicesTable.orgId, c.get("principal").orgId), eq(servicesTable.name, service)))
     .get();
   if (!row) throw notFound("Service");
+  const now = c.get("services").now();
+  return { orgId: c.get("principal").orgId, now, from: range.from ?? now - HOUR, to: range.to ?? now };
 }
 
 serviceRoutes.get("/:service/metrics", pathParams(serviceParams), queryParams(metricsQuery), async (c) => {
   const { service } = c.req.valid("param");
-  await requireService(c, service);
   const q = c.req.valid("query");
-  const now = c.get("services").now();
-  const series = await c.get("services").monitors.metrics(c.get("principal").orgId, service, {
-    metric: q.metric,
-    from: q.from ?? now - HOUR,
-    to: q.to ?? now,
-    stepSeconds: q.step,
-    now,
-  });
+  const { orgId, now, from, to } = await serviceScope(c, service, q);
+  const series = await c
+    .get("services")
+    .monitors.metrics(orgId, service, { metric: q.metric, from, to, stepSeconds: q.step, now });
   return c.json({ service, series: series ?? [] }, 200);
 });
 
 serviceRoutes.get("/:service/logs", pathParams(serviceParams), queryParams(logsQuery), async (c) => {
   const { service } = c.req.valid("param");
-  await requireService(c, service);
   const q = c.req.valid("query");
-  const now = c.get("services").now();
-  const result = await c.get("services").monitors.logs(c.get("principal").orgId, service, {
-    level: q.level,
-    from: q.from ?? now - HOUR,
-    to: q.to ?? now,
-    limit: q.limit,
-  });
-  return c.json({ service, logs: result ?? [] }, 200);
+  const { orgId, from, to } = await serviceScope(c, service, q);
+  const logs = await c
+    .get("services")
+    .monitors.logs(orgId, service, { level: q.level, from, to, limit: q.limit });
+  return c.json({ service, logs: logs ?? [] }, 200);
 });
 
 export const serviceDocs: RouteDoc[] = [
