@@ -58,6 +58,8 @@ const CLOSE_IDLE_MINUTES_MS = 90_000;
 export class ServiceMonitor extends DurableObject<Env> {
   private readonly series = new Map<string, SeriesEntry>();
   private identity: MonitorIdentity | null = null;
+  private createdAt: number | null = null;
+  private knownRetentionDays: number | null = null;
   private lastPruneAt = 0;
   /** judging and correlation await D1; this chain keeps two batches from interleaving there */
   private settling: Promise<unknown> = Promise.resolve();
@@ -99,6 +101,14 @@ export class ServiceMonitor extends DurableObject<Env> {
   }
 
   private bind(identity: MonitorIdentity): IdentifyResult {
+    // Once bound, the identity is known in memory: no storage read on every ingest call.
+    if (this.identity && this.createdAt !== null) {
+      if (this.identity.orgId !== identity.orgId || this.identity.service !== identity.service) {
+        return { ok: false, error: "identity_mismatch" };
+      }
+      this.rememberRetention(identity);
+      return { ok: true, orgId: identity.orgId, service: identity.service, createdAt: this.createdAt };
+    }
     const existing = this.sql
       .exec<{ org_id: string; service: string; created_at: number }>(
         "SELECT org_id, service, created_at FROM monitor_identity WHERE id = 1",
@@ -108,7 +118,8 @@ export class ServiceMonitor extends DurableObject<Env> {
       if (existing.org_id !== identity.orgId || existing.service !== identity.service) {
         return { ok: false, error: "identity_mismatch" };
       }
-      this.identity = identity;
+      this.identity = { orgId: existing.org_id, service: existing.service };
+      this.createdAt = existing.created_at;
       this.rememberRetention(identity);
       return { ok: true, orgId: existing.org_id, service: existing.service, createdAt: existing.created_at };
     }
@@ -119,13 +130,16 @@ export class ServiceMonitor extends DurableObject<Env> {
       identity.service,
       createdAt,
     );
-    this.identity = identity;
+    this.identity = { orgId: identity.orgId, service: identity.service };
+    this.createdAt = createdAt;
     this.rememberRetention(identity);
     return { ok: true, orgId: identity.orgId, service: identity.service, createdAt };
   }
 
+  /** Stores the plan's retention when it changes (it arrives with every ingest call). */
   private rememberRetention(identity: MonitorIdentity): void {
-    if (identity.retentionDays === undefined) return;
+    if (identity.retentionDays === undefined || identity.retentionDays === this.retentionDays()) return;
+    this.knownRetentionDays = identity.retentionDays;
     this.sql.exec(
       "INSERT INTO monitor_settings (key, value) VALUES ('retention_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       String(identity.retentionDays),
@@ -359,10 +373,13 @@ export class ServiceMonitor extends DurableObject<Env> {
   }
 
   private retentionDays(): number {
-    const row = this.sql
-      .exec<{ value: string }>("SELECT value FROM monitor_settings WHERE key = 'retention_days'")
-      .toArray()[0];
-    return row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
+    if (this.knownRetentionDays === null) {
+      const row = this.sql
+        .exec<{ value: string }>("SELECT value FROM monitor_settings WHERE key = 'retention_days'")
+        .toArray()[0];
+      this.knownRetentionDays = row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
+    }
+    return this.knownRetentionDays;
   }
 
   /** Drops what is past its retention, at most once a minute. */
