@@ -12,6 +12,10 @@ export const organizations = sqliteTable("organizations", {
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
   timezone: text("timezone").notNull().default("UTC"),
+  /** which AI answers first: Workers AI (cloud_first) or the organisation's Ollama (local_first) */
+  aiOrder: text("ai_order", { enum: ["cloud_first", "local_first"] })
+    .notNull()
+    .default("cloud_first"),
   createdAt: createdAt(),
 });
 
@@ -240,7 +244,11 @@ export const incidents = sqliteTable(
     suspectedDeploymentId: text("suspected_deployment_id"),
     openedAt: integer("opened_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    acknowledgedAt: integer("acknowledged_at"),
+    acknowledgedBy: text("acknowledged_by"),
     resolvedAt: integer("resolved_at"),
+    resolvedBy: text("resolved_by"),
+    resolutionNote: text("resolution_note"),
   },
   (t) => [
     index("incidents_org_status_idx").on(t.orgId, t.status, t.openedAt),
@@ -295,7 +303,9 @@ export const analysisJobs = sqliteTable(
       .primaryKey()
       .references(() => incidents.id, { onDelete: "cascade" }),
     orgId: text("org_id").notNull(),
-    status: text("status", { enum: ["received", "analysed", "failed"] }).notNull(),
+    status: text("status", { enum: ["received", "analysing", "analysed", "failed"] }).notNull(),
+    /** when the current analyser took the job; a stale claim (crashed consumer) may be taken over */
+    claimedAt: integer("claimed_at"),
     context: text("context", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     deliveries: integer("deliveries").notNull(),
     receivedAt: integer("received_at").notNull(),
@@ -344,4 +354,170 @@ export const maintenanceWindows = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("maintenance_windows_org_idx").on(t.orgId, t.endsAt)],
+);
+
+/** Root-cause analyses of incidents, whoever produced them; one per incident and trigger. */
+export const analyses = sqliteTable(
+  "analyses",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    /** what asked for it: "opened" for the first analysis of an incident */
+    trigger: text("trigger").notNull(),
+    provider: text("provider", { enum: ["workers_ai", "ollama", "rules"] }).notNull(),
+    model: text("model").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    tokensIn: integer("tokens_in"),
+    tokensOut: integer("tokens_out"),
+    /** the Analysis of the design, as validated */
+    result: text("result", { mode: "json" })
+      .$type<import("../domain/analysis/analysis-schema").Analysis>()
+      .notNull(),
+    /** providers tried before the one that answered, and why they did not */
+    attempts: text("attempts", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("analyses_incident_trigger_idx").on(t.incidentId, t.trigger),
+    index("analyses_org_idx").on(t.orgId, t.createdAt),
+  ],
+);
+
+/** A remediation proposed for an incident and its life: pending, approved/rejected, executed, outcome. */
+export const actionRuns = sqliteTable(
+  "action_runs",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    analysisId: text("analysis_id").notNull(),
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    reasoning: text("reasoning").notNull(),
+    risk: text("risk", { enum: ["low", "medium", "high"] }).notNull(),
+    priority: integer("priority").notNull(),
+    confidence: real("confidence").notNull(),
+    status: text("status", {
+      enum: ["pending", "approved", "rejected", "executing", "succeeded", "failed", "expired"],
+    }).notNull(),
+    decidedBy: text("decided_by"),
+    decidedVia: text("decided_via", { enum: ["dashboard", "slack", "api", "policy"] }),
+    decisionReason: text("decision_reason"),
+    decidedAt: integer("decided_at"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("action_runs_analysis_kind_idx").on(t.analysisId, t.kind),
+    index("action_runs_org_status_idx").on(t.orgId, t.status, t.createdAt),
+    index("action_runs_incident_idx").on(t.incidentId),
+  ],
+);
+
+/** Per-organisation integrations; the secret part of their configuration is AES-GCM encrypted. */
+export const integrations = sqliteTable(
+  "integrations",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["slack"] }).notNull(),
+    /** what may be shown: mode, channel, a masked hint of the target */
+    settings: text("settings", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    /** base64url(iv || ciphertext) of the secret configuration (JSON) */
+    secret: text("secret").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.kind] })],
+);
+
+/** Links a Slack user to a Deployr member, so a button press in Slack is a member's decision. */
+export const slackUserLinks = sqliteTable(
+  "slack_user_links",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    slackUserId: text("slack_user_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.slackUserId] }),
+    uniqueIndex("slack_user_links_user_idx").on(t.orgId, t.userId),
+  ],
+);
+
+/** Alerts sent (or kept in the outbox when no channel is configured); one per incident and kind. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    incidentId: text("incident_id").references(() => incidents.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    channel: text("channel", { enum: ["slack", "outbox"] }).notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed", "local"] }).notNull(),
+    title: text("title").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** Slack's message id (ts) and channel, to update the message later */
+    externalRef: text("external_ref"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("notifications_incident_kind_idx").on(t.incidentId, t.kind),
+    index("notifications_org_idx").on(t.orgId, t.createdAt),
+  ],
+);
+
+/** AI calls per organisation and UTC day, against the plan's daily quota. */
+export const aiUsage = sqliteTable(
+  "ai_usage",
+  {
+    orgId: text("org_id").notNull(),
+    day: text("day").notNull(),
+    calls: integer("calls").notNull(),
+    tokens: integer("tokens").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day] })],
+);
+
+/** Circuit-breaker state per AI provider, shared by every isolate. */
+export const aiCircuits = sqliteTable("ai_circuits", {
+  provider: text("provider").primaryKey(),
+  status: text("status", { enum: ["closed", "open", "half_open"] }).notNull(),
+  failures: integer("failures").notNull(),
+  successes: integer("successes").notNull(),
+  openedAt: integer("opened_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Signed webhooks already processed (Slack interactions, later Razorpay): refuses replays. */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    source: text("source").notNull(),
+    eventKey: text("event_key").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.source, t.eventKey] }),
+    index("webhook_events_received_idx").on(t.receivedAt),
+  ],
 );
