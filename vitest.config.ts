@@ -1,29 +1,50 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { createServer } from "node:net";
 import { defineConfig } from "vitest/config";
+
+/** A free local port for the provider stand-ins, known before the Worker's bindings are fixed. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  if (!address || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
 
 // Integration tests run inside workerd with the real Worker (wrangler.toml), D1 with the
 // migrations applied, the Durable Object and the queues. Build the dashboard first: the
 // Worker imports build/server.
-export default defineConfig(async () => ({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      remoteBindings: false,
-      miniflare: {
-        bindings: {
-          ENVIRONMENT: "test",
-          JWT_SECRET: "test-secret-for-vitest-only-0123456789abcdef",
-          APP_URL: "http://localhost",
-          TEST_MIGRATIONS: await readD1Migrations(new URL("./migrations", import.meta.url).pathname),
+export default defineConfig(async () => {
+  process.env.DEPLOYR_MOCK_PROVIDERS_PORT ??= String(await freePort());
+  const providers = `http://127.0.0.1:${process.env.DEPLOYR_MOCK_PROVIDERS_PORT}`;
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        remoteBindings: false,
+        miniflare: {
+          bindings: {
+            ENVIRONMENT: "test",
+            JWT_SECRET: "test-secret-for-vitest-only-0123456789abcdef",
+            APP_URL: "http://localhost",
+            INTEGRATIONS_KEY: "test-integrations-key-0123456789abcdef-xyz",
+            SLACK_SIGNING_SECRET: "test-slack-signing-secret",
+            SLACK_API_BASE: `${providers}/api`,
+            TEST_MIGRATIONS: await readD1Migrations(new URL("./migrations", import.meta.url).pathname),
+          },
         },
-      },
-    }),
-  ],
-  test: {
-    include: ["test/integration/**/*.test.ts"],
-    setupFiles: ["./test/integration/setup.ts"],
-    globalSetup: ["./test/integration/mock-email-provider.ts"],
-    deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare"] } } },
-    testTimeout: 30_000,
-  },
-}));
+      }),
+    ],
+    test: {
+      include: ["test/integration/**/*.test.ts"],
+      setupFiles: ["./test/integration/setup.ts"],
+      globalSetup: [
+        "./test/integration/mock-email-provider.ts",
+        "./test/integration/mock-providers-setup.ts",
+      ],
+      deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare"] } } },
+      testTimeout: 30_000,
+    },
+  };
+});

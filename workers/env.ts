@@ -15,6 +15,13 @@ export interface Env {
   EMAIL_API_KEY?: string;
   EMAIL_FROM?: string;
   ALLOW_INSECURE_OUTBOUND?: string;
+  INTEGRATIONS_KEY?: string;
+  SLACK_API_BASE?: string;
+  SLACK_SIGNING_SECRET?: string;
+  OLLAMA_BASE_URL?: string;
+  OLLAMA_MODEL?: string;
+  AI_MODEL?: string;
+  AI_TIMEOUT_MS?: string;
 }
 
 const configSchema = z.object({
@@ -24,6 +31,16 @@ const configSchema = z.object({
   EMAIL_API_BASE: z.url().default("https://api.resend.com"),
   EMAIL_API_KEY: z.string().min(1).optional(),
   EMAIL_FROM: z.string().min(3).default("Deployr <no-reply@deployr.dev>"),
+  /** encrypts integration secrets (Slack webhook URLs, bot tokens) at rest; integrations refuse to save without it */
+  INTEGRATIONS_KEY: z.string().min(32, "INTEGRATIONS_KEY must be at least 32 characters").optional(),
+  SLACK_API_BASE: z.url().default("https://slack.com/api"),
+  /** the signing secret of Deployr's Slack app; an organisation's own app may bring its own */
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  /** an Ollama server (https://ollama.com); without it the Ollama provider is skipped */
+  OLLAMA_BASE_URL: z.url().optional(),
+  OLLAMA_MODEL: z.string().min(1).default("llama3"),
+  AI_MODEL: z.string().min(1).default("@cf/meta/llama-3.1-8b-instruct"),
+  AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   ALLOW_INSECURE_OUTBOUND: z
     .enum(["true", "false"])
     .default("false")

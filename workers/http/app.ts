@@ -5,6 +5,9 @@ import { withDashboardSession } from "./middleware/dashboard-session";
 import { requestContext } from "./middleware/request-context";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
 import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys";
+import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
+import { integrationDocs, integrationRoutes } from "./routes/integrations";
+import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
 import { authDocs, authRoutes } from "./routes/auth";
 import { healthDocs, healthRoutes } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
@@ -29,6 +32,9 @@ export const routeDocs: RouteDoc[] = [
   ...serviceDocs,
   ...ingestDocs,
   ...noiseDocs,
+  ...dashboardDocs,
+  ...integrationDocs,
+  ...slackWebhookDocs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -50,6 +56,7 @@ export function createApp(
   app.use("/api/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), requireJsonBody);
   app.use("/openapi.json", requestContext);
   app.use("/ingest/*", requestContext, limitBody(INGEST_BODY_LIMIT_BYTES), requireJsonBody);
+  app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES));
 
   app.route("/", healthRoutes);
   app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200));
@@ -61,9 +68,13 @@ export function createApp(
   app.route("/api", whoamiRoutes);
   app.route("/api/services", serviceRoutes);
   app.route("/api", noiseRoutes);
+  app.route("/api/dashboard", dashboardRoutes);
+  app.route("/api/integrations", integrationRoutes);
   app.all("/api/*", notFoundJson);
   app.route("/ingest", ingestRoutes);
   app.all("/ingest/*", notFoundJson);
+  app.route("/webhooks/slack", slackWebhookRoutes);
+  app.all("/webhooks/*", notFoundJson);
 
   app.all("*", withDashboardSession(fallback));
   return app;

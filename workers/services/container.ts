@@ -3,6 +3,7 @@ import { createDb, type Database } from "../adapters/db/client";
 import { RateLimiter } from "../adapters/db/rate-limiter";
 import { Mailer } from "../adapters/email/mailer";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
+import { SlackClient } from "../adapters/slack/slack-client";
 import { type AppConfig, type Env, loadConfig } from "../env";
 
 /** What handlers, Remix loaders, queue consumers and cron jobs work with; built once per request. */
@@ -14,6 +15,7 @@ export interface Services {
   audit: AuditLog;
   limiter: RateLimiter;
   monitors: MonitorClient;
+  slack: SlackClient;
 }
 
 export function createServices(env: Env, now: () => number = Date.now): Services {
@@ -36,6 +38,7 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     audit: new AuditLog(db, now),
     limiter: new RateLimiter(db, now),
     monitors: monitorClient(env.SERVICE_MONITOR),
+    slack: new SlackClient({ apiBase: config.SLACK_API_BASE }),
   };
 }
 

@@ -51,12 +51,23 @@ export function nextSubscriptionStatus(
  * What each plan may send and how long 1-minute history is kept. Trials get the starter
  * allowance so a real evaluation is possible.
  */
-export const PLAN_LIMITS: Record<string, { ingestItemsPerMinute: number; retentionDays: number }> = {
-  trial: { ingestItemsPerMinute: 20_000, retentionDays: 7 },
-  starter: { ingestItemsPerMinute: 20_000, retentionDays: 7 },
-  growth: { ingestItemsPerMinute: 200_000, retentionDays: 30 },
-  enterprise: { ingestItemsPerMinute: 2_000_000, retentionDays: 90 },
+export interface PlanLimits {
+  ingestItemsPerMinute: number;
+  retentionDays: number;
+  /** model calls for root-cause analysis per UTC day; beyond it the rule base answers */
+  aiCallsPerDay: number;
+}
+
+export const PLAN_LIMITS: Record<string, PlanLimits> = {
+  trial: { ingestItemsPerMinute: 20_000, retentionDays: 7, aiCallsPerDay: 50 },
+  starter: { ingestItemsPerMinute: 20_000, retentionDays: 7, aiCallsPerDay: 200 },
+  growth: { ingestItemsPerMinute: 200_000, retentionDays: 30, aiCallsPerDay: 2_000 },
+  enterprise: { ingestItemsPerMinute: 2_000_000, retentionDays: 90, aiCallsPerDay: 20_000 },
 };
+
+export function planLimits(plan: string): PlanLimits {
+  return PLAN_LIMITS[plan] ?? (PLAN_LIMITS.starter as PlanLimits);
+}
 
 export function ingestAllowed(status: SubscriptionStatus): boolean {
   return status === "trialing" || status === "active" || status === "past_due";

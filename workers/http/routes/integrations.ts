@@ -1,0 +1,160 @@
+import { eq } from "drizzle-orm";
+import { type Context, Hono } from "hono";
+import { organizations } from "../../db/schema";
+import { AiQuota } from "../../adapters/db/ai-state";
+import { planLimits } from "../../domain/billing/plans";
+import {
+  deleteSlackIntegration,
+  getSlackIntegration,
+  linkSlackUser,
+  putSlackIntegration,
+  slackLinkOf,
+  unlinkSlackUser,
+} from "../../services/integrations";
+import { getSubscription } from "../../services/organization";
+import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
+import type { RouteDoc } from "../openapi";
+import { ok } from "../schemas/common";
+import { aiSettingsBody, slackIntegrationBody, slackIntegrationView, slackUserLinkBody } from "../schemas/integrations";
+import type { AppEnv } from "../types";
+import { jsonBody } from "../validation";
+
+/** Per-organisation integrations: Slack (alerts and approvals) and the AI provider order. */
+export const integrationRoutes = new Hono<AppEnv>();
+integrationRoutes.use("/*", authenticate());
+
+integrationRoutes.get("/slack", requireRole("viewer"), async (c) => {
+  return c.json({ slack: await getSlackIntegration(c.get("services"), c.get("principal").orgId) }, 200);
+});
+
+integrationRoutes.put("/slack", requireRole("admin"), jsonBody(slackIntegrationBody), async (c) => {
+  const actor = userPrincipal(c.get("principal"));
+  const slack = await putSlackIntegration(c.get("services"), actor, c.req.valid("json"), c.get("meta"));
+  return c.json({ slack }, 200);
+});
+
+integrationRoutes.delete("/slack", requireRole("admin"), async (c) => {
+  await deleteSlackIntegration(c.get("services"), userPrincipal(c.get("principal")), c.get("meta"));
+  return c.json({ ok: true as const }, 200);
+});
+
+integrationRoutes.get("/slack/me", requireRole("viewer"), async (c) => {
+  const actor = userPrincipal(c.get("principal"));
+  return c.json({ slack_user_id: await slackLinkOf(c.get("services"), actor.orgId, actor.userId) }, 200);
+});
+
+integrationRoutes.put("/slack/me", requireRole("viewer"), jsonBody(slackUserLinkBody), async (c) => {
+  const actor = userPrincipal(c.get("principal"));
+  const { slack_user_id } = c.req.valid("json");
+  await linkSlackUser(c.get("services"), actor, slack_user_id, c.get("meta"));
+  return c.json({ slack_user_id }, 200);
+});
+
+integrationRoutes.delete("/slack/me", requireRole("viewer"), async (c) => {
+  await unlinkSlackUser(c.get("services"), userPrincipal(c.get("principal")));
+  return c.json({ ok: true as const }, 200);
+});
+
+async function aiSettings(c: Context<AppEnv>) {
+  const services = c.get("services");
+  const orgId = c.get("principal").orgId;
+  const [org, subscription, used] = await Promise.all([
+    services.db.select({ aiOrder: organizations.aiOrder }).from(organizations).where(eq(organizations.id, orgId)).get(),
+    getSubscription(services, orgId),
+    new AiQuota(services.db, services.now).usedToday(orgId),
+  ]);
+  return {
+    order: org?.aiOrder ?? "cloud_first",
+    providers: {
+      workers_ai: { configured: Boolean(c.env.AI), model: services.config.AI_MODEL },
+      ollama: { configured: Boolean(services.config.OLLAMA_BASE_URL), model: services.config.OLLAMA_MODEL },
+      rules: { configured: true, model: "deployr-rules-v1" },
+    },
+    quota: { calls_per_day: planLimits(subscription.plan).aiCallsPerDay, used_today: used.calls, tokens_today: used.tokens },
+  };
+}
+
+integrationRoutes.get("/ai", requireRole("viewer"), async (c) => c.json({ ai: await aiSettings(c) }, 200));
+
+integrationRoutes.put("/ai", requireRole("admin"), jsonBody(aiSettingsBody), async (c) => {
+  const actor = userPrincipal(c.get("principal"));
+  const { db, audit } = c.get("services");
+  const { order } = c.req.valid("json");
+  await db.batch([
+    db.update(organizations).set({ aiOrder: order }).where(eq(organizations.id, actor.orgId)),
+    audit.insertStatement({
+      orgId: actor.orgId,
+      actorType: "user",
+      actorId: actor.userId,
+      action: "integration.ai.updated",
+      targetType: "organization",
+      targetId: actor.orgId,
+      metadata: { order },
+      ip: c.get("meta").ip,
+    }),
+  ]);
+  return c.json({ ai: await aiSettings(c) }, 200);
+});
+
+const tag = "Integrations";
+export const integrationDocs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/api/integrations/slack",
+    tag,
+    summary: "The Slack integration, without its secrets",
+    auth: "user",
+    success: { status: 200, description: "The integration", schema: slackIntegrationView },
+    errors: [401, 404],
+  },
+  {
+    method: "put",
+    path: "/api/integrations/slack",
+    tag,
+    summary: "Set Slack: {webhook_url} or {bot_token, channel}, optional signing_secret of your own Slack app; stored encrypted",
+    auth: "user",
+    minRole: "admin",
+    body: slackIntegrationBody,
+    success: { status: 200, description: "Saved", schema: slackIntegrationView },
+    errors: [400, 401, 403, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/integrations/slack",
+    tag,
+    summary: "Remove the Slack integration (alerts go to the outbox)",
+    auth: "user",
+    minRole: "admin",
+    success: { status: 200, description: "Removed", schema: ok },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "put",
+    path: "/api/integrations/slack/me",
+    tag,
+    summary: "Link your Slack user id, so your Approve/Reject in Slack counts as yours",
+    auth: "user",
+    body: slackUserLinkBody,
+    success: { status: 200, description: "Linked" },
+    errors: [400, 401, 422],
+  },
+  {
+    method: "get",
+    path: "/api/integrations/ai",
+    tag,
+    summary: "AI providers, their order (cloud_first or local_first) and today's AI quota",
+    auth: "user",
+    success: { status: 200, description: "Settings" },
+  },
+  {
+    method: "put",
+    path: "/api/integrations/ai",
+    tag,
+    summary: "Choose which provider answers first",
+    auth: "user",
+    minRole: "admin",
+    body: aiSettingsBody,
+    success: { status: 200, description: "Saved" },
+    errors: [400, 401, 403, 422],
+  },
+];

@@ -1,0 +1,152 @@
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { isConstraintError } from "../../adapters/db/constraint-error";
+import { verifySlackRequest } from "../../auth/slack-signature";
+import { actionRuns, webhookEvents } from "../../db/schema";
+import { hasRole } from "../../domain/auth/roles";
+import { checkSlackUrl } from "../../domain/notify/outbound-url";
+import { ApiError } from "../../errors";
+import { refreshIncidentAlert } from "../../services/alerts";
+import type { Services } from "../../services/container";
+import { decideActionRun } from "../../services/incident-response";
+import { loadSlackSecret, memberForSlackUser } from "../../services/integrations";
+import type { RouteDoc } from "../openapi";
+import type { AppEnv } from "../types";
+
+/** The part of a block_actions payload this uses (https://api.slack.com/reference/interaction-payloads/block-actions). */
+const blockActionsPayload = z.object({
+  type: z.string(),
+  user: z.object({ id: z.string() }),
+  team: z.object({ id: z.string() }).nullish(),
+  response_url: z.string().optional(),
+  actions: z
+    .array(z.object({ action_id: z.string(), value: z.string().optional(), block_id: z.string().optional() }))
+    .default([]),
+});
+
+type Payload = z.infer<typeof blockActionsPayload>;
+
+const DECISIONS: Record<string, "approved" | "rejected"> = { approve_action: "approved", reject_action: "rejected" };
+
+export const slackWebhookRoutes = new Hono<AppEnv>();
+
+/**
+ * Slack interactions. Slack waits 3 seconds for an answer and retries otherwise, so only what
+ * must decide the answer runs before it (signature, replay check); the decision and the message
+ * update run after it, in waitUntil.
+ */
+slackWebhookRoutes.post("/interactions", async (c) => {
+  const services = c.get("services");
+  const raw = await c.req.text();
+  const payload = parsePayload(raw);
+  const decisionAction = payload.actions.find((a) => a.action_id in DECISIONS && a.value);
+  const run = decisionAction?.value
+    ? await services.db
+        .select({ id: actionRuns.id, orgId: actionRuns.orgId, incidentId: actionRuns.incidentId })
+        .from(actionRuns)
+        .where(eq(actionRuns.id, decisionAction.value))
+        .get()
+    : undefined;
+
+  // The organisation's own Slack app signs with its secret; Deployr's app with the Worker secret.
+  const orgSecret = run ? (await loadSlackSecret(services, run.orgId))?.signingSecret : undefined;
+  const signingSecret = orgSecret ?? services.config.SLACK_SIGNING_SECRET;
+  if (!signingSecret) throw new ApiError("unauthorized", "Slack interactions are not configured");
+  const verified = await verifySlackRequest(
+    signingSecret,
+    { timestamp: c.req.header("x-slack-request-timestamp"), signature: c.req.header("x-slack-signature") },
+    raw,
+    services.now(),
+  );
+  if (!verified.ok) {
+    throw new ApiError("unauthorized", verified.reason === "stale" ? "Request timestamp is outside the 5-minute window" : "Invalid Slack signature");
+  }
+  await refuseReplay(services, c.req.header("x-slack-signature") ?? "");
+
+  if (decisionAction && run) {
+    const decision = DECISIONS[decisionAction.action_id] as "approved" | "rejected";
+    c.executionCtx.waitUntil(
+      applyDecision(services, run, payload, decision).catch((error) =>
+        console.warn("Slack decision failed:", error instanceof Error ? error.message : error),
+      ),
+    );
+  }
+  return c.body(null, 200);
+});
+
+function parsePayload(raw: string): Payload {
+  const json = new URLSearchParams(raw).get("payload");
+  if (!json) throw new ApiError("bad_request", "Expected a form body with a payload field");
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new ApiError("malformed_json", "payload is not valid JSON");
+  }
+  const parsed = blockActionsPayload.safeParse(data);
+  if (!parsed.success) throw new ApiError("validation_failed", "payload is not a Slack interaction");
+  return parsed.data;
+}
+
+/** A signature is accepted once: the same signed request sent again changes nothing. */
+async function refuseReplay(services: Services, signature: string): Promise<void> {
+  try {
+    await services.db.insert(webhookEvents).values({ source: "slack", eventKey: signature, receivedAt: services.now() });
+  } catch (error) {
+    if (isConstraintError(error, "UNIQUE")) {
+      throw new ApiError("conflict", "This request was already processed");
+    }
+    throw error;
+  }
+}
+
+async function applyDecision(
+  services: Services,
+  run: { id: string; orgId: string; incidentId: string },
+  payload: Payload,
+  decision: "approved" | "rejected",
+): Promise<void> {
+  const member = await memberForSlackUser(services, run.orgId, payload.user.id);
+  const responseUrl = payload.response_url ?? null;
+  if (!member || !hasRole(member.role, "member")) {
+    await tellUser(
+      services,
+      responseUrl,
+      member
+        ? "Your Deployr role cannot approve or reject actions (member or above is needed)."
+        : "Link your Slack account in Deployr (Settings > Profile > Slack user id) to approve or reject actions from Slack.",
+    );
+    return;
+  }
+  try {
+    await decideActionRun(services, { orgId: run.orgId, userId: member.userId, via: "slack" }, run.id, decision, null);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "conflict") {
+      await tellUser(services, responseUrl, error.message);
+      return;
+    }
+    throw error;
+  }
+  await refreshIncidentAlert(services, services.slack, run.orgId, run.incidentId, responseUrl);
+}
+
+/** An ephemeral note to the person who pressed the button. */
+async function tellUser(services: Services, responseUrl: string | null, text: string): Promise<void> {
+  if (!responseUrl) return;
+  const check = checkSlackUrl(responseUrl, services.config.ALLOW_INSECURE_OUTBOUND, "response_url");
+  if (!check.ok) return;
+  await services.slack.respond(check.url, { text, response_type: "ephemeral", replace_original: false });
+}
+
+export const slackWebhookDocs: RouteDoc[] = [
+  {
+    method: "post",
+    path: "/webhooks/slack/interactions",
+    tag: "Webhooks",
+    summary: "Slack interactivity (Approve/Reject buttons); signed by Slack (v0, 5-minute window), each request accepted once",
+    auth: "public",
+    success: { status: 200, description: "Acknowledged; the decision is applied right after" },
+    errors: [400, 401, 409, 422],
+  },
+];

@@ -1,0 +1,144 @@
+import { and, eq } from "drizzle-orm";
+import { CircuitStore, AiQuota } from "../adapters/db/ai-state";
+import type { AiProvider } from "../adapters/ai/provider";
+import { routeAnalysis } from "../adapters/ai/router";
+import type { SlackClient } from "../adapters/slack/slack-client";
+import { newId } from "../auth/tokens";
+import { actionRuns, analyses, analysisJobs, incidentEvents, incidents, organizations, subscriptions } from "../db/schema";
+import { inferActionKind, isExecutable } from "../domain/analysis/action-kinds";
+import { type AnalysisContext, analysisContextSchema } from "../domain/analysis/analysis-schema";
+import { planLimits } from "../domain/billing/plans";
+import { deliverIncidentAlert } from "../services/alerts";
+import type { Services } from "../services/container";
+
+/** The incident a message names no longer exists: nothing to analyse, no retry will help. */
+export class IncidentGone extends Error {}
+
+export interface AnalysePorts {
+  services: Services;
+  slack: SlackClient;
+  providersFor: (order: "cloud_first" | "local_first") => AiProvider[];
+}
+
+const TRIGGER = "opened";
+
+function contextOf(raw: Record<string, unknown>, incident: { service: string; environment: string }): AnalysisContext {
+  const parsed = analysisContextSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // A context out of shape still gets an analysis, from what can be trusted.
+  return analysisContextSchema.parse({ service: { name: incident.service, environment: incident.environment } });
+}
+
+/**
+ * incident → analysis → pending actions → alert, idempotent at every step so a redelivered
+ * message yields one analysis, one set of actions and one alert: the analysis is unique per
+ * incident and trigger, actions per analysis and kind, the alert per incident.
+ */
+export async function analyseIncident(
+  ports: AnalysePorts,
+  message: { org_id: string; incident_id: string; context: Record<string, unknown> },
+): Promise<{ analysisId: string; created: boolean; alert: string }> {
+  const { services } = ports;
+  const { db } = services;
+  const orgId = message.org_id;
+  const incident = await db
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.id, message.incident_id), eq(incidents.orgId, orgId)))
+    .get();
+  if (!incident) throw new IncidentGone(message.incident_id);
+
+  let stored = await db
+    .select()
+    .from(analyses)
+    .where(and(eq(analyses.incidentId, incident.id), eq(analyses.trigger, TRIGGER)))
+    .get();
+  let created = false;
+  if (!stored) {
+    const [org, subscription] = await db.batch([
+      db.select({ aiOrder: organizations.aiOrder }).from(organizations).where(eq(organizations.id, orgId)),
+      db.select({ plan: subscriptions.plan }).from(subscriptions).where(eq(subscriptions.orgId, orgId)),
+    ]);
+    const context = contextOf(message.context, incident);
+    const outcome = await routeAnalysis(
+      {
+        circuits: new CircuitStore(db, services.now),
+        quota: new AiQuota(db, services.now),
+        now: services.now,
+        timeoutMs: services.config.AI_TIMEOUT_MS,
+      },
+      ports.providersFor(org[0]?.aiOrder ?? "cloud_first"),
+      { orgId, aiCallsPerDay: planLimits(subscription[0]?.plan ?? "trial").aiCallsPerDay, context },
+    );
+    const now = services.now();
+    const row = {
+      id: newId("ana"),
+      orgId,
+      incidentId: incident.id,
+      trigger: TRIGGER,
+      provider: outcome.provider,
+      model: outcome.model,
+      latencyMs: Math.round(outcome.latencyMs),
+      tokensIn: outcome.tokensIn,
+      tokensOut: outcome.tokensOut,
+      result: outcome.analysis,
+      attempts: outcome.attempts as unknown as Record<string, unknown>[],
+      createdAt: now,
+    };
+    const inserted = await db.insert(analyses).values(row).onConflictDoNothing().returning({ id: analyses.id });
+    created = inserted.length > 0;
+    if (created) {
+      await db.insert(incidentEvents).values({
+        id: newId("iev"),
+        orgId,
+        incidentId: incident.id,
+        kind: "analysed",
+        payload: {
+          analysis_id: row.id,
+          provider: outcome.provider,
+          model: outcome.model,
+          confidence: outcome.analysis.root_cause.confidence,
+          root_cause: outcome.analysis.root_cause.description,
+        },
+        createdAt: now,
+      });
+    }
+    stored = await db
+      .select()
+      .from(analyses)
+      .where(and(eq(analyses.incidentId, incident.id), eq(analyses.trigger, TRIGGER)))
+      .get();
+    if (!stored) throw new Error(`analysis of ${incident.id} vanished after insert`);
+  }
+
+  // Actions that wait for a decision (the remediation policy decides more in its own step).
+  const now = services.now();
+  const runs = stored.result.recommended_actions
+    .map((a) => ({ action: a, kind: inferActionKind(a) }))
+    .filter(({ kind }) => isExecutable(kind))
+    .map(({ action, kind }) => ({
+      id: newId("act"),
+      orgId,
+      incidentId: incident.id,
+      analysisId: stored.id,
+      service: incident.service,
+      environment: incident.environment,
+      kind,
+      title: action.action,
+      reasoning: action.reasoning,
+      risk: action.risk,
+      priority: action.priority,
+      confidence: stored.result.root_cause.confidence,
+      status: incident.status === "resolved" ? ("expired" as const) : ("pending" as const),
+      createdAt: now,
+      updatedAt: now,
+    }));
+  if (runs.length > 0) await db.insert(actionRuns).values(runs).onConflictDoNothing();
+
+  const alert = await deliverIncidentAlert(services, ports.slack, orgId, incident.id);
+  await db
+    .update(analysisJobs)
+    .set({ status: "analysed" })
+    .where(and(eq(analysisJobs.incidentId, incident.id), eq(analysisJobs.orgId, orgId)));
+  return { analysisId: stored.id, created, alert };
+}

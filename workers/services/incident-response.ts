@@ -1,0 +1,137 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { newId } from "../auth/tokens";
+import { actionRuns, incidentEvents, incidents } from "../db/schema";
+import { ApiError, notFound } from "../errors";
+import type { Services } from "./container";
+
+/** Who decided, and through which door. */
+export interface Decider {
+  orgId: string;
+  userId: string;
+  via: "dashboard" | "slack" | "api";
+  ip?: string | null;
+}
+
+function event(orgId: string, incidentId: string, kind: string, payload: Record<string, unknown>, at: number) {
+  return { id: newId("iev"), orgId, incidentId, kind, payload, createdAt: at };
+}
+
+/**
+ * Approves or rejects an action that waits for a decision. Compare-and-set from `pending`: two
+ * people (or a Slack retry) deciding at once yield one decision; the later one gets a 409.
+ */
+export async function decideActionRun(
+  services: Services,
+  decider: Decider,
+  actionRunId: string,
+  decision: "approved" | "rejected",
+  reason: string | null,
+) {
+  const now = services.now();
+  const updated = await services.db
+    .update(actionRuns)
+    .set({
+      status: decision,
+      decidedBy: decider.userId,
+      decidedVia: decider.via,
+      decisionReason: reason,
+      decidedAt: now,
+      updatedAt: now,
+    })
+    .where(and(eq(actionRuns.id, actionRunId), eq(actionRuns.orgId, decider.orgId), eq(actionRuns.status, "pending")))
+    .returning();
+  const run = updated[0];
+  if (!run) {
+    const existing = await services.db
+      .select({ status: actionRuns.status })
+      .from(actionRuns)
+      .where(and(eq(actionRuns.id, actionRunId), eq(actionRuns.orgId, decider.orgId)))
+      .get();
+    if (!existing) throw notFound("Action");
+    throw new ApiError("conflict", `This action was already ${existing.status}`);
+  }
+  await services.db.batch([
+    services.db.insert(incidentEvents).values(
+      event(decider.orgId, run.incidentId, decision === "approved" ? "action_approved" : "action_rejected", {
+        action_run_id: run.id,
+        kind: run.kind,
+        title: run.title,
+        by: decider.userId,
+        via: decider.via,
+        reason,
+      }, now),
+    ),
+    services.audit.insertStatement({
+      orgId: decider.orgId,
+      actorType: "user",
+      actorId: decider.userId,
+      action: decision === "approved" ? "action.approved" : "action.rejected",
+      targetType: "action_run",
+      targetId: run.id,
+      metadata: { kind: run.kind, incident_id: run.incidentId, via: decider.via, reason },
+      ip: decider.ip ?? null,
+    }),
+  ]);
+  return run;
+}
+
+type Transition = "acknowledge" | "resolve" | "reopen";
+
+const FROM: Record<Transition, ("open" | "acknowledged" | "resolved")[]> = {
+  acknowledge: ["open"],
+  resolve: ["open", "acknowledged"],
+  reopen: ["resolved"],
+};
+
+/** Moves an incident through its life; a transition that does not apply to its status is a 409. */
+export async function transitionIncident(
+  services: Services,
+  actor: { orgId: string; userId: string },
+  incidentId: string,
+  transition: Transition,
+  note: string | null,
+) {
+  const now = services.now();
+  const set =
+    transition === "acknowledge"
+      ? { status: "acknowledged" as const, acknowledgedAt: now, acknowledgedBy: actor.userId, updatedAt: now }
+      : transition === "resolve"
+        ? { status: "resolved" as const, resolvedAt: now, resolvedBy: actor.userId, resolutionNote: note, updatedAt: now }
+        : { status: "open" as const, resolvedAt: null, resolvedBy: null, resolutionNote: null, updatedAt: now };
+  const updated = await services.db
+    .update(incidents)
+    .set(set)
+    .where(
+      and(eq(incidents.id, incidentId), eq(incidents.orgId, actor.orgId), inArray(incidents.status, FROM[transition])),
+    )
+    .returning();
+  const incident = updated[0];
+  if (!incident) {
+    const existing = await services.db
+      .select({ status: incidents.status })
+      .from(incidents)
+      .where(and(eq(incidents.id, incidentId), eq(incidents.orgId, actor.orgId)))
+      .get();
+    if (!existing) throw notFound("Incident");
+    throw new ApiError("conflict", `Cannot ${transition} an incident that is ${existing.status}`);
+  }
+  const kind = { acknowledge: "acknowledged", resolve: "resolved", reopen: "reopened" }[transition];
+  const timeline = services.db
+    .insert(incidentEvents)
+    .values(event(actor.orgId, incidentId, kind, { by: actor.userId, note }, now));
+  if (transition === "resolve") {
+    // Nothing waits for approval on a resolved incident.
+    await services.db.batch([
+      timeline,
+      services.db
+        .update(actionRuns)
+        .set({ status: "expired", updatedAt: now, decisionReason: "incident resolved" })
+        .where(
+          and(eq(actionRuns.incidentId, incidentId), eq(actionRuns.orgId, actor.orgId), eq(actionRuns.status, "pending")),
+        ),
+    ]);
+  } else {
+    await timeline;
+  }
+  return incident;
+}

@@ -1,0 +1,202 @@
+import { and, eq } from "drizzle-orm";
+import { open, seal } from "../auth/secret-box";
+import { integrations, memberships, slackUserLinks } from "../db/schema";
+import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
+import type { SlackTarget } from "../adapters/slack/slack-client";
+import { ApiError, notFound } from "../errors";
+import type { RequestMeta, Services } from "./container";
+import type { Principal } from "./principal";
+
+const PURPOSE = "deployr/integrations/v1";
+
+/** What is sealed: where messages go, and the signing secret of the organisation's own Slack app. */
+export interface SlackSecret {
+  target: SlackTarget;
+  signingSecret?: string;
+}
+
+export type SlackIntegrationInput =
+  | { webhook_url: string; signing_secret?: string | undefined }
+  | { bot_token: string; channel: string; signing_secret?: string | undefined };
+
+export interface SlackIntegrationView {
+  mode: "webhook" | "bot";
+  channel: string | null;
+  webhook: string | null;
+  has_signing_secret: boolean;
+  updated_by: string;
+  updated_at: number;
+}
+
+function encryptionKey(services: Services): string {
+  const key = services.config.INTEGRATIONS_KEY;
+  if (!key) {
+    throw new ApiError("unavailable", "Integrations are not available: the INTEGRATIONS_KEY secret is not set");
+  }
+  return key;
+}
+
+/** Sets (or replaces) the organisation's Slack integration; the secret parts are sealed. */
+export async function putSlackIntegration(
+  services: Services,
+  actor: Extract<Principal, { kind: "user" }>,
+  input: SlackIntegrationInput,
+  meta: RequestMeta,
+): Promise<SlackIntegrationView> {
+  const key = encryptionKey(services);
+  let secret: SlackSecret;
+  let settings: Record<string, string>;
+  if ("webhook_url" in input) {
+    const check = checkSlackUrl(input.webhook_url, services.config.ALLOW_INSECURE_OUTBOUND, "webhook");
+    if (!check.ok) {
+      throw new ApiError("validation_failed", `webhook_url ${check.reason}`, {
+        details: [{ path: "webhook_url", message: check.reason }],
+      });
+    }
+    secret = { target: { mode: "webhook", webhookUrl: check.url } };
+    settings = { mode: "webhook", webhook: maskWebhookUrl(check.url) };
+  } else {
+    secret = { target: { mode: "bot", botToken: input.bot_token, channel: input.channel } };
+    settings = { mode: "bot", channel: input.channel };
+  }
+  if (input.signing_secret) secret.signingSecret = input.signing_secret;
+  settings.has_signing_secret = input.signing_secret ? "true" : "false";
+  const now = services.now();
+  const sealed = await seal(key, PURPOSE, JSON.stringify(secret), `${actor.orgId}:slack`);
+  const row = { orgId: actor.orgId, kind: "slack" as const, settings, secret: sealed, updatedBy: actor.userId, updatedAt: now };
+  await services.db.batch([
+    services.db
+      .insert(integrations)
+      .values(row)
+      .onConflictDoUpdate({ target: [integrations.orgId, integrations.kind], set: row }),
+    services.audit.insertStatement({
+      orgId: actor.orgId,
+      actorType: "user",
+      actorId: actor.userId,
+      action: "integration.slack.updated",
+      targetType: "integration",
+      targetId: "slack",
+      metadata: { mode: settings.mode },
+      ip: meta.ip,
+    }),
+  ]);
+  return view(row);
+}
+
+function view(row: { settings: Record<string, string>; updatedBy: string; updatedAt: number }): SlackIntegrationView {
+  return {
+    mode: row.settings.mode === "bot" ? "bot" : "webhook",
+    channel: row.settings.channel ?? null,
+    webhook: row.settings.webhook ?? null,
+    has_signing_secret: row.settings.has_signing_secret === "true",
+    updated_by: row.updatedBy,
+    updated_at: row.updatedAt,
+  };
+}
+
+export async function getSlackIntegration(services: Services, orgId: string): Promise<SlackIntegrationView> {
+  const row = await services.db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.orgId, orgId), eq(integrations.kind, "slack")))
+    .get();
+  if (!row) throw notFound("Slack integration");
+  return view(row);
+}
+
+export async function deleteSlackIntegration(
+  services: Services,
+  actor: Extract<Principal, { kind: "user" }>,
+  meta: RequestMeta,
+): Promise<void> {
+  const deleted = await services.db
+    .delete(integrations)
+    .where(and(eq(integrations.orgId, actor.orgId), eq(integrations.kind, "slack")))
+    .returning({ orgId: integrations.orgId });
+  if (deleted.length === 0) throw notFound("Slack integration");
+  await services.audit.record({
+    orgId: actor.orgId,
+    actorType: "user",
+    actorId: actor.userId,
+    action: "integration.slack.deleted",
+    targetType: "integration",
+    targetId: "slack",
+    ip: meta.ip,
+  });
+}
+
+/**
+ * The decrypted Slack configuration, or null when none is set (or it cannot be opened: a
+ * rotated INTEGRATIONS_KEY, which is logged so the team can re-enter it).
+ */
+export async function loadSlackSecret(services: Services, orgId: string): Promise<SlackSecret | null> {
+  const key = services.config.INTEGRATIONS_KEY;
+  if (!key) return null;
+  const row = await services.db
+    .select({ secret: integrations.secret })
+    .from(integrations)
+    .where(and(eq(integrations.orgId, orgId), eq(integrations.kind, "slack")))
+    .get();
+  if (!row) return null;
+  const plain = await open(key, PURPOSE, row.secret, `${orgId}:slack`);
+  if (plain === null) {
+    console.warn(`Slack integration of ${orgId} cannot be decrypted (was INTEGRATIONS_KEY rotated?)`);
+    return null;
+  }
+  return JSON.parse(plain) as SlackSecret;
+}
+
+/** Links the calling member to their Slack user id, so their button presses count as theirs. */
+export async function linkSlackUser(
+  services: Services,
+  actor: Extract<Principal, { kind: "user" }>,
+  slackUserId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const row = { orgId: actor.orgId, slackUserId, userId: actor.userId, createdAt: services.now() };
+  await services.db.batch([
+    services.db
+      .delete(slackUserLinks)
+      .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId))),
+    services.db.insert(slackUserLinks).values(row).onConflictDoUpdate({
+      target: [slackUserLinks.orgId, slackUserLinks.slackUserId],
+      set: { userId: actor.userId, createdAt: row.createdAt },
+    }),
+    services.audit.insertStatement({
+      orgId: actor.orgId,
+      actorType: "user",
+      actorId: actor.userId,
+      action: "integration.slack.user_linked",
+      targetType: "user",
+      targetId: actor.userId,
+      metadata: { slack_user_id: slackUserId },
+      ip: meta.ip,
+    }),
+  ]);
+}
+
+export async function unlinkSlackUser(services: Services, actor: Extract<Principal, { kind: "user" }>): Promise<void> {
+  await services.db
+    .delete(slackUserLinks)
+    .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId)));
+}
+
+export async function slackLinkOf(services: Services, orgId: string, userId: string): Promise<string | null> {
+  const row = await services.db
+    .select({ slackUserId: slackUserLinks.slackUserId })
+    .from(slackUserLinks)
+    .where(and(eq(slackUserLinks.orgId, orgId), eq(slackUserLinks.userId, userId)))
+    .get();
+  return row?.slackUserId ?? null;
+}
+
+/** The member behind a Slack user in this organisation (and their role now), or null. */
+export async function memberForSlackUser(services: Services, orgId: string, slackUserId: string) {
+  const row = await services.db
+    .select({ userId: memberships.userId, role: memberships.role })
+    .from(slackUserLinks)
+    .innerJoin(memberships, and(eq(memberships.orgId, slackUserLinks.orgId), eq(memberships.userId, slackUserLinks.userId)))
+    .where(and(eq(slackUserLinks.orgId, orgId), eq(slackUserLinks.slackUserId, slackUserId)))
+    .get();
+  return row ?? null;
+}
