@@ -27,7 +27,12 @@ export const VALID_MODEL_ANALYSIS = {
     reasoning: "Pool timeout errors began 3 minutes after v2.4.0; latency rose with them.",
   },
   recommended_actions: [
-    { action: "Roll back to v2.3.9", reasoning: "Restores the previous concurrency", risk: "medium", priority: 1 },
+    {
+      action: "Roll back to v2.3.9",
+      reasoning: "Restores the previous concurrency",
+      risk: "medium",
+      priority: 1,
+    },
     { action: "Check the pool metrics", reasoning: "Confirms exhaustion", risk: "low", priority: 2 },
   ],
   severity: "high",
@@ -64,7 +69,8 @@ export async function startMockProviders(port = 0) {
       received.push({ method: req.method ?? "", path, headers: req.headers, body, at: Date.now() });
 
       if (req.method === "POST" && /^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/.test(path)) {
-        if (path.endsWith("GONE")) return res.writeHead(404, { "content-type": "text/plain" }).end("no_service");
+        if (path.endsWith("GONE"))
+          return res.writeHead(404, { "content-type": "text/plain" }).end("no_service");
         if (path.endsWith("RATELIMIT") && !seenOnce.has(path)) {
           seenOnce.add(path);
           return res.writeHead(429, { "content-type": "text/plain", "retry-after": "1" }).end("rate_limited");
@@ -87,7 +93,8 @@ export async function startMockProviders(port = 0) {
         if (!token.startsWith("Bearer xoxb-")) return json(200, { ok: false, error: "not_authed" });
         const payload = body as { channel?: string; ts?: string };
         if (!payload?.channel) return json(200, { ok: false, error: "channel_not_found" });
-        if (path === "/api/chat.update") return json(200, { ok: true, channel: payload.channel, ts: payload.ts });
+        if (path === "/api/chat.update")
+          return json(200, { ok: true, channel: payload.channel, ts: payload.ts });
         ts += 1;
         return json(200, { ok: true, channel: "C0123456789", ts: `${ts}.000100` });
       }

@@ -4,7 +4,6 @@ import { slackSignature, verifySlackRequest } from "../../workers/auth/slack-sig
 import { analysisContextSchema } from "../../workers/domain/analysis/analysis-schema";
 import { buildPrompt, estimateTokens, extractJson } from "../../workers/domain/analysis/prompt";
 import { redact } from "../../workers/domain/analysis/redact";
-import { startOfDayInZone } from "../../workers/domain/time/day-start";
 import { backoffDelay } from "../../workers/domain/resilience/backoff";
 import {
   allowsCall,
@@ -13,6 +12,7 @@ import {
   recordFailure,
   recordSuccess,
 } from "../../workers/domain/resilience/circuit-breaker";
+import { startOfDayInZone } from "../../workers/domain/time/day-start";
 
 describe("circuit breaker", () => {
   const fail = (s = closedCircuit(), times = 1, now = 0) => {
@@ -203,7 +203,9 @@ describe("start of day in a time zone", () => {
     const now = Date.parse("2026-11-20T02:30:00Z");
     expect(new Date(startOfDayInZone(now, "UTC")).toISOString()).toBe("2026-11-20T00:00:00.000Z");
     // 02:30 UTC is 21:30 the day before in New York (UTC-5 in November).
-    expect(new Date(startOfDayInZone(now, "America/New_York")).toISOString()).toBe("2026-11-19T05:00:00.000Z");
+    expect(new Date(startOfDayInZone(now, "America/New_York")).toISOString()).toBe(
+      "2026-11-19T05:00:00.000Z",
+    );
     // 08:00 in Kolkata (UTC+5:30): its day began at 18:30 UTC the day before.
     expect(new Date(startOfDayInZone(now, "Asia/Kolkata")).toISOString()).toBe("2026-11-19T18:30:00.000Z");
   });

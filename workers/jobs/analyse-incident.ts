@@ -1,10 +1,18 @@
 import { and, eq } from "drizzle-orm";
-import { CircuitStore, AiQuota } from "../adapters/db/ai-state";
 import type { AiProvider } from "../adapters/ai/provider";
 import { routeAnalysis } from "../adapters/ai/router";
+import { AiQuota, CircuitStore } from "../adapters/db/ai-state";
 import type { SlackClient } from "../adapters/slack/slack-client";
 import { newId } from "../auth/tokens";
-import { actionRuns, analyses, analysisJobs, incidentEvents, incidents, organizations, subscriptions } from "../db/schema";
+import {
+  actionRuns,
+  analyses,
+  analysisJobs,
+  incidentEvents,
+  incidents,
+  organizations,
+  subscriptions,
+} from "../db/schema";
 import { inferActionKind, isExecutable } from "../domain/analysis/action-kinds";
 import { type AnalysisContext, analysisContextSchema } from "../domain/analysis/analysis-schema";
 import { planLimits } from "../domain/billing/plans";
@@ -22,11 +30,16 @@ export interface AnalysePorts {
 
 const TRIGGER = "opened";
 
-function contextOf(raw: Record<string, unknown>, incident: { service: string; environment: string }): AnalysisContext {
+function contextOf(
+  raw: Record<string, unknown>,
+  incident: { service: string; environment: string },
+): AnalysisContext {
   const parsed = analysisContextSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   // A context out of shape still gets an analysis, from what can be trusted.
-  return analysisContextSchema.parse({ service: { name: incident.service, environment: incident.environment } });
+  return analysisContextSchema.parse({
+    service: { name: incident.service, environment: incident.environment },
+  });
 }
 
 /**
@@ -85,7 +98,11 @@ export async function analyseIncident(
       attempts: outcome.attempts as unknown as Record<string, unknown>[],
       createdAt: now,
     };
-    const inserted = await db.insert(analyses).values(row).onConflictDoNothing().returning({ id: analyses.id });
+    const inserted = await db
+      .insert(analyses)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ id: analyses.id });
     created = inserted.length > 0;
     if (created) {
       await db.insert(incidentEvents).values({

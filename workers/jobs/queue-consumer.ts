@@ -42,7 +42,9 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): 
   for (const message of batch.messages) {
     const parsed = analysisMessageSchema.safeParse(message.body);
     if (!parsed.success) {
-      console.warn(`dropping malformed message ${message.id} on ${batch.queue}: ${parsed.error.issues[0]?.message}`);
+      console.warn(
+        `dropping malformed message ${message.id} on ${batch.queue}: ${parsed.error.issues[0]?.message}`,
+      );
       message.ack();
       continue;
     }
@@ -60,11 +62,16 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): 
       message.ack();
     } catch (error) {
       if (error instanceof IncidentGone) {
-        console.warn(`dropping analysis message ${message.id}: incident ${parsed.data.incident_id} does not exist`);
+        console.warn(
+          `dropping analysis message ${message.id}: incident ${parsed.data.incident_id} does not exist`,
+        );
         message.ack();
         continue;
       }
-      const delayMs = error instanceof SlackRetryLater ? error.retryAfterMs : 1_000 + backoffDelay(message.attempts, Math.random, 2_000, 60_000);
+      const delayMs =
+        error instanceof SlackRetryLater
+          ? error.retryAfterMs
+          : 1_000 + backoffDelay(message.attempts, Math.random, 2_000, 60_000);
       console.warn(
         `analysis of ${parsed.data.incident_id} failed (delivery ${message.attempts}/${MAX_DELIVERIES}); retrying:`,
         error instanceof Error ? error.message : error,

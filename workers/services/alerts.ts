@@ -1,9 +1,9 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { type SlackClient, SlackRejected } from "../adapters/slack/slack-client";
 import { newId } from "../auth/tokens";
 import { actionRuns, analyses, anomalies, incidents, notifications, users } from "../db/schema";
-import { incidentAlert, type SlackMessage } from "../domain/notify/slack-message";
 import { checkSlackUrl } from "../domain/notify/outbound-url";
-import { type SlackClient, SlackRejected } from "../adapters/slack/slack-client";
+import { incidentAlert, type SlackMessage } from "../domain/notify/slack-message";
 import type { Services } from "./container";
 import { loadSlackSecret } from "./integrations";
 
@@ -12,7 +12,11 @@ const ALERT_KIND = "incident_opened";
 const STALE_PENDING_MS = 5 * 60_000;
 
 /** The Block Kit alert of an incident as it stands now: analysis, anomalies, actions and decisions. */
-export async function buildIncidentAlert(services: Services, orgId: string, incidentId: string): Promise<SlackMessage | null> {
+export async function buildIncidentAlert(
+  services: Services,
+  orgId: string,
+  incidentId: string,
+): Promise<SlackMessage | null> {
   const incident = await services.db
     .select()
     .from(incidents)
@@ -108,7 +112,13 @@ export async function deliverIncidentAlert(
     // Someone claimed it before: take it over only if it failed or was abandoned.
     const retaken = await services.db
       .update(notifications)
-      .set({ status: "pending", channel, attempts: sql`${notifications.attempts} + 1`, updatedAt: now, payload: message as unknown as Record<string, unknown> })
+      .set({
+        status: "pending",
+        channel,
+        attempts: sql`${notifications.attempts} + 1`,
+        updatedAt: now,
+        payload: message as unknown as Record<string, unknown>,
+      })
       .where(
         and(
           eq(notifications.incidentId, incidentId),
@@ -122,7 +132,10 @@ export async function deliverIncidentAlert(
     if (!id) return "already_sent";
   }
   if (!secret) {
-    await services.db.update(notifications).set({ status: "local", updatedAt: now }).where(eq(notifications.id, id));
+    await services.db
+      .update(notifications)
+      .set({ status: "local", updatedAt: now })
+      .where(eq(notifications.id, id));
     return "local";
   }
   try {
@@ -141,7 +154,11 @@ export async function deliverIncidentAlert(
     const permanent = error instanceof SlackRejected;
     await services.db
       .update(notifications)
-      .set({ status: "failed", error: error instanceof Error ? error.message.slice(0, 500) : String(error), updatedAt: services.now() })
+      .set({
+        status: "failed",
+        error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+        updatedAt: services.now(),
+      })
       .where(eq(notifications.id, id));
     // A refusal (revoked webhook, archived channel) is for the team to fix, not for a retry.
     if (permanent) {

@@ -1,6 +1,15 @@
 import { and, asc, avg, count, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import { fromBase64Url, toBase64Url } from "../auth/encoding";
-import { actionRuns, analyses, anomalies, deployments, incidentEvents, incidents, organizations, users } from "../db/schema";
+import {
+  actionRuns,
+  analyses,
+  anomalies,
+  deployments,
+  incidentEvents,
+  incidents,
+  organizations,
+  users,
+} from "../db/schema";
 import { startOfDayInZone } from "../domain/time/day-start";
 import { ApiError, notFound } from "../errors";
 import type { Services } from "./container";
@@ -13,7 +22,11 @@ type Status = "open" | "acknowledged" | "resolved";
 export async function dashboardStats(services: Services, orgId: string) {
   const now = services.now();
   const since = now - 30 * DAY;
-  const org = await services.db.select({ tz: organizations.timezone }).from(organizations).where(eq(organizations.id, orgId)).get();
+  const org = await services.db
+    .select({ tz: organizations.timezone })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .get();
   const today = startOfDayInZone(now, org?.tz ?? "UTC");
   const [open, mtta, mttr, anomalyCount, pending, recent] = await services.db.batch([
     services.db
@@ -24,11 +37,15 @@ export async function dashboardStats(services: Services, orgId: string) {
     services.db
       .select({ ms: avg(sql`${incidents.acknowledgedAt} - ${incidents.openedAt}`) })
       .from(incidents)
-      .where(and(eq(incidents.orgId, orgId), gte(incidents.openedAt, since), isNotNull(incidents.acknowledgedAt))),
+      .where(
+        and(eq(incidents.orgId, orgId), gte(incidents.openedAt, since), isNotNull(incidents.acknowledgedAt)),
+      ),
     services.db
       .select({ ms: avg(sql`${incidents.resolvedAt} - ${incidents.openedAt}`) })
       .from(incidents)
-      .where(and(eq(incidents.orgId, orgId), gte(incidents.openedAt, since), isNotNull(incidents.resolvedAt))),
+      .where(
+        and(eq(incidents.orgId, orgId), gte(incidents.openedAt, since), isNotNull(incidents.resolvedAt)),
+      ),
     services.db
       .select({ n: count() })
       .from(anomalies)
@@ -44,7 +61,8 @@ export async function dashboardStats(services: Services, orgId: string) {
   ]);
   const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const row of open) bySeverity[row.severity] = row.n;
-  const seconds = (ms: string | null | undefined) => (ms === null || ms === undefined ? null : Math.round(Number(ms) / 1000));
+  const seconds = (ms: string | null | undefined) =>
+    ms === null || ms === undefined ? null : Math.round(Number(ms) / 1000);
   return {
     open_incidents: { total: open.reduce((n, r) => n + r.n, 0), by_severity: bySeverity },
     mtta_seconds: seconds(mtta[0]?.ms),
@@ -64,12 +82,17 @@ export function encodeCursor(openedAt: number, id: string): string {
 export function decodeCursor(cursor: string): { openedAt: number; id: string } {
   const bytes = fromBase64Url(cursor);
   try {
-    const [openedAt, id] = JSON.parse(new TextDecoder().decode(bytes ?? new Uint8Array())) as [unknown, unknown];
+    const [openedAt, id] = JSON.parse(new TextDecoder().decode(bytes ?? new Uint8Array())) as [
+      unknown,
+      unknown,
+    ];
     if (typeof openedAt === "number" && typeof id === "string") return { openedAt, id };
   } catch {
     // fall through
   }
-  throw new ApiError("validation_failed", "cursor is not valid", { details: [{ path: "cursor", message: "Not a cursor from this API" }] });
+  throw new ApiError("validation_failed", "cursor is not valid", {
+    details: [{ path: "cursor", message: "Not a cursor from this API" }],
+  });
 }
 
 export interface IncidentFilter {
@@ -91,7 +114,10 @@ export async function searchIncidents(services: Services, orgId: string, filter:
   if (filter.to !== undefined) conditions.push(lte(incidents.openedAt, filter.to));
   if (filter.cursor) {
     const c = decodeCursor(filter.cursor);
-    const keyset = or(lt(incidents.openedAt, c.openedAt), and(eq(incidents.openedAt, c.openedAt), lt(incidents.id, c.id)));
+    const keyset = or(
+      lt(incidents.openedAt, c.openedAt),
+      and(eq(incidents.openedAt, c.openedAt), lt(incidents.id, c.id)),
+    );
     if (keyset) conditions.push(keyset);
   }
   const rows = await services.db
@@ -250,11 +276,19 @@ export async function incidentDetail(services: Services, orgId: string, id: stri
 }
 
 /** Actions waiting for a decision (oldest first: they have waited longest). */
-export async function listActions(services: Services, orgId: string, scope: "pending" | "history", limit: number, before?: number) {
+export async function listActions(
+  services: Services,
+  orgId: string,
+  scope: "pending" | "history",
+  limit: number,
+  before?: number,
+) {
   const conditions = [eq(actionRuns.orgId, orgId)];
   if (scope === "pending") conditions.push(eq(actionRuns.status, "pending"));
   else {
-    conditions.push(inArray(actionRuns.status, ["approved", "rejected", "executing", "succeeded", "failed", "expired"]));
+    conditions.push(
+      inArray(actionRuns.status, ["approved", "rejected", "executing", "succeeded", "failed", "expired"]),
+    );
     if (before !== undefined) conditions.push(lt(actionRuns.updatedAt, before));
   }
   const rows = await services.db
@@ -264,5 +298,8 @@ export async function listActions(services: Services, orgId: string, scope: "pen
     .where(and(...conditions))
     .orderBy(scope === "pending" ? asc(actionRuns.createdAt) : desc(actionRuns.updatedAt))
     .limit(limit);
-  return rows.map((r) => ({ ...actionRunView({ ...r.run, decidedByName: r.decidedByName }), updated_at: r.run.updatedAt }));
+  return rows.map((r) => ({
+    ...actionRunView({ ...r.run, decidedByName: r.decidedByName }),
+    updated_at: r.run.updatedAt,
+  }));
 }

@@ -12,7 +12,13 @@ export interface Decider {
   ip?: string | null;
 }
 
-function event(orgId: string, incidentId: string, kind: string, payload: Record<string, unknown>, at: number) {
+function event(
+  orgId: string,
+  incidentId: string,
+  kind: string,
+  payload: Record<string, unknown>,
+  at: number,
+) {
   return { id: newId("iev"), orgId, incidentId, kind, payload, createdAt: at };
 }
 
@@ -38,7 +44,13 @@ export async function decideActionRun(
       decidedAt: now,
       updatedAt: now,
     })
-    .where(and(eq(actionRuns.id, actionRunId), eq(actionRuns.orgId, decider.orgId), eq(actionRuns.status, "pending")))
+    .where(
+      and(
+        eq(actionRuns.id, actionRunId),
+        eq(actionRuns.orgId, decider.orgId),
+        eq(actionRuns.status, "pending"),
+      ),
+    )
     .returning();
   const run = updated[0];
   if (!run) {
@@ -52,14 +64,20 @@ export async function decideActionRun(
   }
   await services.db.batch([
     services.db.insert(incidentEvents).values(
-      event(decider.orgId, run.incidentId, decision === "approved" ? "action_approved" : "action_rejected", {
-        action_run_id: run.id,
-        kind: run.kind,
-        title: run.title,
-        by: decider.userId,
-        via: decider.via,
-        reason,
-      }, now),
+      event(
+        decider.orgId,
+        run.incidentId,
+        decision === "approved" ? "action_approved" : "action_rejected",
+        {
+          action_run_id: run.id,
+          kind: run.kind,
+          title: run.title,
+          by: decider.userId,
+          via: decider.via,
+          reason,
+        },
+        now,
+      ),
     ),
     services.audit.insertStatement({
       orgId: decider.orgId,
@@ -96,13 +114,29 @@ export async function transitionIncident(
     transition === "acknowledge"
       ? { status: "acknowledged" as const, acknowledgedAt: now, acknowledgedBy: actor.userId, updatedAt: now }
       : transition === "resolve"
-        ? { status: "resolved" as const, resolvedAt: now, resolvedBy: actor.userId, resolutionNote: note, updatedAt: now }
-        : { status: "open" as const, resolvedAt: null, resolvedBy: null, resolutionNote: null, updatedAt: now };
+        ? {
+            status: "resolved" as const,
+            resolvedAt: now,
+            resolvedBy: actor.userId,
+            resolutionNote: note,
+            updatedAt: now,
+          }
+        : {
+            status: "open" as const,
+            resolvedAt: null,
+            resolvedBy: null,
+            resolutionNote: null,
+            updatedAt: now,
+          };
   const updated = await services.db
     .update(incidents)
     .set(set)
     .where(
-      and(eq(incidents.id, incidentId), eq(incidents.orgId, actor.orgId), inArray(incidents.status, FROM[transition])),
+      and(
+        eq(incidents.id, incidentId),
+        eq(incidents.orgId, actor.orgId),
+        inArray(incidents.status, FROM[transition]),
+      ),
     )
     .returning();
   const incident = updated[0];
@@ -127,7 +161,11 @@ export async function transitionIncident(
         .update(actionRuns)
         .set({ status: "expired", updatedAt: now, decisionReason: "incident resolved" })
         .where(
-          and(eq(actionRuns.incidentId, incidentId), eq(actionRuns.orgId, actor.orgId), eq(actionRuns.status, "pending")),
+          and(
+            eq(actionRuns.incidentId, incidentId),
+            eq(actionRuns.orgId, actor.orgId),
+            eq(actionRuns.status, "pending"),
+          ),
         ),
     ]);
   } else {

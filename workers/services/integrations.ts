@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
+import type { SlackTarget } from "../adapters/slack/slack-client";
 import { open, seal } from "../auth/secret-box";
 import { integrations, memberships, slackUserLinks } from "../db/schema";
 import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
-import type { SlackTarget } from "../adapters/slack/slack-client";
 import { ApiError, notFound } from "../errors";
 import type { RequestMeta, Services } from "./container";
 import type { Principal } from "./principal";
@@ -31,7 +31,10 @@ export interface SlackIntegrationView {
 function encryptionKey(services: Services): string {
   const key = services.config.INTEGRATIONS_KEY;
   if (!key) {
-    throw new ApiError("unavailable", "Integrations are not available: the INTEGRATIONS_KEY secret is not set");
+    throw new ApiError(
+      "unavailable",
+      "Integrations are not available: the INTEGRATIONS_KEY secret is not set",
+    );
   }
   return key;
 }
@@ -63,7 +66,14 @@ export async function putSlackIntegration(
   settings.has_signing_secret = input.signing_secret ? "true" : "false";
   const now = services.now();
   const sealed = await seal(key, PURPOSE, JSON.stringify(secret), `${actor.orgId}:slack`);
-  const row = { orgId: actor.orgId, kind: "slack" as const, settings, secret: sealed, updatedBy: actor.userId, updatedAt: now };
+  const row = {
+    orgId: actor.orgId,
+    kind: "slack" as const,
+    settings,
+    secret: sealed,
+    updatedBy: actor.userId,
+    updatedAt: now,
+  };
   await services.db.batch([
     services.db
       .insert(integrations)
@@ -83,7 +93,11 @@ export async function putSlackIntegration(
   return view(row);
 }
 
-function view(row: { settings: Record<string, string>; updatedBy: string; updatedAt: number }): SlackIntegrationView {
+function view(row: {
+  settings: Record<string, string>;
+  updatedBy: string;
+  updatedAt: number;
+}): SlackIntegrationView {
   return {
     mode: row.settings.mode === "bot" ? "bot" : "webhook",
     channel: row.settings.channel ?? null,
@@ -158,10 +172,13 @@ export async function linkSlackUser(
     services.db
       .delete(slackUserLinks)
       .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId))),
-    services.db.insert(slackUserLinks).values(row).onConflictDoUpdate({
-      target: [slackUserLinks.orgId, slackUserLinks.slackUserId],
-      set: { userId: actor.userId, createdAt: row.createdAt },
-    }),
+    services.db
+      .insert(slackUserLinks)
+      .values(row)
+      .onConflictDoUpdate({
+        target: [slackUserLinks.orgId, slackUserLinks.slackUserId],
+        set: { userId: actor.userId, createdAt: row.createdAt },
+      }),
     services.audit.insertStatement({
       orgId: actor.orgId,
       actorType: "user",
@@ -175,7 +192,10 @@ export async function linkSlackUser(
   ]);
 }
 
-export async function unlinkSlackUser(services: Services, actor: Extract<Principal, { kind: "user" }>): Promise<void> {
+export async function unlinkSlackUser(
+  services: Services,
+  actor: Extract<Principal, { kind: "user" }>,
+): Promise<void> {
   await services.db
     .delete(slackUserLinks)
     .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId)));
@@ -195,7 +215,10 @@ export async function memberForSlackUser(services: Services, orgId: string, slac
   const row = await services.db
     .select({ userId: memberships.userId, role: memberships.role })
     .from(slackUserLinks)
-    .innerJoin(memberships, and(eq(memberships.orgId, slackUserLinks.orgId), eq(memberships.userId, slackUserLinks.userId)))
+    .innerJoin(
+      memberships,
+      and(eq(memberships.orgId, slackUserLinks.orgId), eq(memberships.userId, slackUserLinks.userId)),
+    )
     .where(and(eq(slackUserLinks.orgId, orgId), eq(slackUserLinks.slackUserId, slackUserId)))
     .get();
   return row ?? null;

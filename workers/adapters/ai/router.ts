@@ -66,7 +66,13 @@ export async function routeAnalysis(
   for (const provider of providers) {
     const started = deps.now();
     const attempt = (outcome: AttemptOutcome, tries: number, detail?: string): Attempt => {
-      const a: Attempt = { provider: provider.name, model: provider.model, outcome, tries, latency_ms: deps.now() - started };
+      const a: Attempt = {
+        provider: provider.name,
+        model: provider.model,
+        outcome,
+        tries,
+        latency_ms: deps.now() - started,
+      };
       if (detail) a.detail = detail.slice(0, 300);
       attempts.push(a);
       return a;
@@ -78,7 +84,11 @@ export async function routeAnalysis(
       continue;
     }
     if (promptTokens + MAX_ANSWER_TOKENS > provider.contextWindow) {
-      attempt("too_large", 0, `about ${promptTokens} prompt tokens for a ${provider.contextWindow}-token window`);
+      attempt(
+        "too_large",
+        0,
+        `about ${promptTokens} prompt tokens for a ${provider.contextWindow}-token window`,
+      );
       continue;
     }
     if (!(await deps.quota.reserve(request.orgId, request.aiCallsPerDay))) {
@@ -108,7 +118,10 @@ export async function routeAnalysis(
         }
         circuit = recordSuccess(circuit, deps.now());
         await deps.circuits.save(provider.name, circuit);
-        await deps.quota.addTokens(request.orgId, (answer.tokensIn ?? promptTokens) + (answer.tokensOut ?? 0));
+        await deps.quota.addTokens(
+          request.orgId,
+          (answer.tokensIn ?? promptTokens) + (answer.tokensOut ?? 0),
+        );
         attempt("answered", tries);
         return {
           analysis: parsed.data,
@@ -134,7 +147,13 @@ export async function routeAnalysis(
 
   const started = deps.now();
   const analysis = analyseWithRules(request.context);
-  attempts.push({ provider: "rules", model: RULES_MODEL, outcome: "answered", tries: 1, latency_ms: deps.now() - started });
+  attempts.push({
+    provider: "rules",
+    model: RULES_MODEL,
+    outcome: "answered",
+    tries: 1,
+    latency_ms: deps.now() - started,
+  });
   return {
     analysis,
     provider: "rules",

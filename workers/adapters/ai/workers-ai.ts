@@ -47,7 +47,8 @@ export class WorkersAiProvider implements AiProvider {
       throw new ProviderError(`Workers AI: ${message}`, !permanent);
     }
     const response = output?.response;
-    const text = typeof response === "string" ? response : response !== undefined ? JSON.stringify(response) : "";
+    const text =
+      typeof response === "string" ? response : response !== undefined ? JSON.stringify(response) : "";
     return {
       text,
       model: this.model,

@@ -56,7 +56,10 @@ export class SlackClient {
   }
 
   /** Posts a message; answers Slack's message id (ts) and channel when the Web API gives them. */
-  async post(target: SlackTarget, payload: SlackPayload): Promise<{ ts: string | null; channel: string | null }> {
+  async post(
+    target: SlackTarget,
+    payload: SlackPayload,
+  ): Promise<{ ts: string | null; channel: string | null }> {
     if (target.mode === "webhook") {
       await this.send(target.webhookUrl, { "content-type": "application/json" }, payload, "webhook");
       return { ts: null, channel: null };
@@ -67,12 +70,20 @@ export class SlackClient {
       { channel: target.channel, ...payload },
       "api",
     );
-    return { ts: typeof body.ts === "string" ? body.ts : null, channel: typeof body.channel === "string" ? body.channel : null };
+    return {
+      ts: typeof body.ts === "string" ? body.ts : null,
+      channel: typeof body.channel === "string" ? body.channel : null,
+    };
   }
 
   /** Replaces a message through the response_url of an interaction. */
   async respond(responseUrl: string, payload: SlackPayload): Promise<void> {
-    await this.send(responseUrl, { "content-type": "application/json" }, { replace_original: true, ...payload }, "webhook");
+    await this.send(
+      responseUrl,
+      { "content-type": "application/json" },
+      { replace_original: true, ...payload },
+      "webhook",
+    );
   }
 
   /** Updates a message the bot posted (chat.update). */
@@ -106,7 +117,8 @@ export class SlackClient {
       if (response.status === 429) {
         const retryAfterMs = Math.max(1, Number(response.headers.get("retry-after") ?? "1") || 1) * 1000;
         lastError = "rate limited (429)";
-        if (retryAfterMs > maxWait || attempt === MAX_RETRIES) throw new SlackRetryLater(lastError, retryAfterMs);
+        if (retryAfterMs > maxWait || attempt === MAX_RETRIES)
+          throw new SlackRetryLater(lastError, retryAfterMs);
         await this.sleep(retryAfterMs);
         continue;
       }
@@ -117,7 +129,9 @@ export class SlackClient {
       }
       if (style === "webhook") {
         if (response.ok) return {};
-        throw new SlackRejected(`Slack webhook refused the message: ${response.status} ${text.slice(0, 100)}`);
+        throw new SlackRejected(
+          `Slack webhook refused the message: ${response.status} ${text.slice(0, 100)}`,
+        );
       }
       let json: Record<string, unknown>;
       try {

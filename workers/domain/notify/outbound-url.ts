@@ -8,7 +8,11 @@ const SLACK_HOSTS = new Set(["hooks.slack.com", "hooks.slack-gov.com"]);
 
 export type UrlCheck = { ok: true; url: string } | { ok: false; reason: string };
 
-export function checkSlackUrl(raw: string, allowInsecure: boolean, kind: "webhook" | "response_url"): UrlCheck {
+export function checkSlackUrl(
+  raw: string,
+  allowInsecure: boolean,
+  kind: "webhook" | "response_url",
+): UrlCheck {
   let url: URL;
   try {
     url = new URL(raw);
@@ -16,12 +20,18 @@ export function checkSlackUrl(raw: string, allowInsecure: boolean, kind: "webhoo
     return { ok: false, reason: "is not a URL" };
   }
   if (url.username || url.password) return { ok: false, reason: "must not carry credentials" };
-  if (allowInsecure && (url.protocol === "http:" || url.protocol === "https:")) return { ok: true, url: url.toString() };
+  if (allowInsecure && (url.protocol === "http:" || url.protocol === "https:"))
+    return { ok: true, url: url.toString() };
   if (url.protocol !== "https:") return { ok: false, reason: "must use https" };
-  if (!SLACK_HOSTS.has(url.hostname) || url.port !== "") return { ok: false, reason: "must be on hooks.slack.com" };
-  const path = kind === "webhook" ? /^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/ : /^\/actions\/[\w/-]+$/;
+  if (!SLACK_HOSTS.has(url.hostname) || url.port !== "")
+    return { ok: false, reason: "must be on hooks.slack.com" };
+  const path =
+    kind === "webhook" ? /^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/ : /^\/actions\/[\w/-]+$/;
   if (!path.test(url.pathname)) {
-    return { ok: false, reason: kind === "webhook" ? "is not a Slack incoming-webhook URL" : "is not a Slack response URL" };
+    return {
+      ok: false,
+      reason: kind === "webhook" ? "is not a Slack incoming-webhook URL" : "is not a Slack response URL",
+    };
   }
   return { ok: true, url: url.toString() };
 }

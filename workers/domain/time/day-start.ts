@@ -15,7 +15,14 @@ export function startOfDayInZone(now: number, timeZone: string): number {
     second: "2-digit",
   }).formatToParts(new Date(now));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wallAsUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  const wallAsUtc = Date.UTC(
+    get("year"),
+    get("month") - 1,
+    get("day"),
+    get("hour"),
+    get("minute"),
+    get("second"),
+  );
   const offset = wallAsUtc - Math.floor(now / 1000) * 1000;
   return Date.UTC(get("year"), get("month") - 1, get("day")) - offset;
 }

@@ -58,14 +58,33 @@ function transition(kind: "acknowledge" | "resolve" | "reopen") {
 }
 
 for (const base of ["/incidents/:id", "/incident/:id"]) {
-  dashboardRoutes.post(`${base}/acknowledge`, requireRole("member"), pathParams(incidentParams), transition("acknowledge"));
-  dashboardRoutes.post(`${base}/resolve`, requireRole("member"), pathParams(incidentParams), jsonBody(resolveBody), transition("resolve"));
-  dashboardRoutes.post(`${base}/reopen`, requireRole("member"), pathParams(incidentParams), transition("reopen"));
+  dashboardRoutes.post(
+    `${base}/acknowledge`,
+    requireRole("member"),
+    pathParams(incidentParams),
+    transition("acknowledge"),
+  );
+  dashboardRoutes.post(
+    `${base}/resolve`,
+    requireRole("member"),
+    pathParams(incidentParams),
+    jsonBody(resolveBody),
+    transition("resolve"),
+  );
+  dashboardRoutes.post(
+    `${base}/reopen`,
+    requireRole("member"),
+    pathParams(incidentParams),
+    transition("reopen"),
+  );
 }
 
 dashboardRoutes.get("/actions", requireRole("viewer"), queryParams(actionsQuery), async (c) => {
   const { limit } = c.req.valid("query");
-  return c.json({ actions: await listActions(c.get("services"), c.get("principal").orgId, "pending", limit) }, 200);
+  return c.json(
+    { actions: await listActions(c.get("services"), c.get("principal").orgId, "pending", limit) },
+    200,
+  );
 });
 
 dashboardRoutes.get("/actions/history", requireRole("viewer"), queryParams(historyQuery), async (c) => {
@@ -75,10 +94,21 @@ dashboardRoutes.get("/actions/history", requireRole("viewer"), queryParams(histo
   return c.json({ actions, next_before: actions.length === limit && last ? last.updated_at : null }, 200);
 });
 
-async function decide(c: Context<AppEnv>, actionRunId: string, decision: "approved" | "rejected", reason: string | null) {
+async function decide(
+  c: Context<AppEnv>,
+  actionRunId: string,
+  decision: "approved" | "rejected",
+  reason: string | null,
+) {
   const actor = userPrincipal(c.get("principal"));
   const services = c.get("services");
-  const run = await decideActionRun(services, { orgId: actor.orgId, userId: actor.userId, via: "dashboard", ip: c.get("meta").ip }, actionRunId, decision, reason);
+  const run = await decideActionRun(
+    services,
+    { orgId: actor.orgId, userId: actor.userId, via: "dashboard", ip: c.get("meta").ip },
+    actionRunId,
+    decision,
+    reason,
+  );
   // The Slack message (when the bot posted it) shows the decision too; never fail the decision on it.
   c.executionCtx.waitUntil(
     refreshIncidentAlert(services, services.slack, actor.orgId, run.incidentId, null).catch((error) =>
@@ -96,24 +126,126 @@ dashboardRoutes.post("/action/reject", requireRole("member"), jsonBody(actionDec
   const body = c.req.valid("json");
   return decide(c, body.action_run_id, "rejected", body.reason ?? null);
 });
-dashboardRoutes.post("/actions/:id/approve", requireRole("member"), pathParams(actionParams), jsonBody(decisionReasonBody), async (c) =>
-  decide(c, c.req.valid("param").id, "approved", c.req.valid("json").reason ?? null),
+dashboardRoutes.post(
+  "/actions/:id/approve",
+  requireRole("member"),
+  pathParams(actionParams),
+  jsonBody(decisionReasonBody),
+  async (c) => decide(c, c.req.valid("param").id, "approved", c.req.valid("json").reason ?? null),
 );
-dashboardRoutes.post("/actions/:id/reject", requireRole("member"), pathParams(actionParams), jsonBody(decisionReasonBody), async (c) =>
-  decide(c, c.req.valid("param").id, "rejected", c.req.valid("json").reason ?? null),
+dashboardRoutes.post(
+  "/actions/:id/reject",
+  requireRole("member"),
+  pathParams(actionParams),
+  jsonBody(decisionReasonBody),
+  async (c) => decide(c, c.req.valid("param").id, "rejected", c.req.valid("json").reason ?? null),
 );
 
 const tag = "Incidents";
 const user = { auth: "user_or_api_key" as const, apiKeyScopes: ["read"] };
 export const dashboardDocs: RouteDoc[] = [
-  { method: "get", path: "/api/dashboard/stats", tag, summary: "Open incidents by severity, MTTA/MTTR (30 days), anomalies today, actions pending", ...user, success: { status: 200, description: "Stats" } },
-  { method: "get", path: "/api/dashboard/incidents", tag, summary: "Incidents, newest first, filtered by status, severity, service and time; cursor pagination", ...user, query: incidentsQuery, success: { status: 200, description: "A page of incidents and next_cursor" }, errors: [401, 403, 422] },
-  { method: "get", path: "/api/dashboard/incidents/{id}", tag, summary: "An incident with its timeline, anomalies, deployments, analyses (latest as `analysis`, in the Analysis shape) and actions", ...user, params: incidentParams, success: { status: 200, description: "The incident" }, errors: [401, 403, 404] },
-  { method: "post", path: "/api/dashboard/incidents/{id}/acknowledge", tag, summary: "Acknowledge an open incident", auth: "user", minRole: "member", params: incidentParams, success: { status: 200, description: "Acknowledged" }, errors: [401, 403, 404, 409] },
-  { method: "post", path: "/api/dashboard/incidents/{id}/resolve", tag, summary: "Resolve with an optional note (also /api/dashboard/incident/{id}/resolve); pending actions expire", auth: "user", minRole: "member", params: incidentParams, body: resolveBody, success: { status: 200, description: "Resolved" }, errors: [401, 403, 404, 409, 422] },
-  { method: "post", path: "/api/dashboard/incidents/{id}/reopen", tag, summary: "Re-open a resolved incident", auth: "user", minRole: "member", params: incidentParams, success: { status: 200, description: "Re-opened" }, errors: [401, 403, 404, 409] },
-  { method: "get", path: "/api/dashboard/actions", tag, summary: "Actions waiting for approval, oldest first", ...user, query: actionsQuery, success: { status: 200, description: "Pending actions" } },
-  { method: "get", path: "/api/dashboard/actions/history", tag, summary: "Decided and finished actions, newest first", ...user, query: historyQuery, success: { status: 200, description: "History" } },
-  { method: "post", path: "/api/dashboard/action/approve", tag, summary: "Approve a pending action", auth: "user", minRole: "member", body: actionDecisionBody, success: { status: 200, description: "Approved" }, errors: [401, 403, 404, 409, 422] },
-  { method: "post", path: "/api/dashboard/action/reject", tag, summary: "Reject a pending action", auth: "user", minRole: "member", body: actionDecisionBody, success: { status: 200, description: "Rejected" }, errors: [401, 403, 404, 409, 422] },
+  {
+    method: "get",
+    path: "/api/dashboard/stats",
+    tag,
+    summary: "Open incidents by severity, MTTA/MTTR (30 days), anomalies today, actions pending",
+    ...user,
+    success: { status: 200, description: "Stats" },
+  },
+  {
+    method: "get",
+    path: "/api/dashboard/incidents",
+    tag,
+    summary: "Incidents, newest first, filtered by status, severity, service and time; cursor pagination",
+    ...user,
+    query: incidentsQuery,
+    success: { status: 200, description: "A page of incidents and next_cursor" },
+    errors: [401, 403, 422],
+  },
+  {
+    method: "get",
+    path: "/api/dashboard/incidents/{id}",
+    tag,
+    summary:
+      "An incident with its timeline, anomalies, deployments, analyses (latest as `analysis`, in the Analysis shape) and actions",
+    ...user,
+    params: incidentParams,
+    success: { status: 200, description: "The incident" },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/api/dashboard/incidents/{id}/acknowledge",
+    tag,
+    summary: "Acknowledge an open incident",
+    auth: "user",
+    minRole: "member",
+    params: incidentParams,
+    success: { status: 200, description: "Acknowledged" },
+    errors: [401, 403, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/api/dashboard/incidents/{id}/resolve",
+    tag,
+    summary:
+      "Resolve with an optional note (also /api/dashboard/incident/{id}/resolve); pending actions expire",
+    auth: "user",
+    minRole: "member",
+    params: incidentParams,
+    body: resolveBody,
+    success: { status: 200, description: "Resolved" },
+    errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: "post",
+    path: "/api/dashboard/incidents/{id}/reopen",
+    tag,
+    summary: "Re-open a resolved incident",
+    auth: "user",
+    minRole: "member",
+    params: incidentParams,
+    success: { status: 200, description: "Re-opened" },
+    errors: [401, 403, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/dashboard/actions",
+    tag,
+    summary: "Actions waiting for approval, oldest first",
+    ...user,
+    query: actionsQuery,
+    success: { status: 200, description: "Pending actions" },
+  },
+  {
+    method: "get",
+    path: "/api/dashboard/actions/history",
+    tag,
+    summary: "Decided and finished actions, newest first",
+    ...user,
+    query: historyQuery,
+    success: { status: 200, description: "History" },
+  },
+  {
+    method: "post",
+    path: "/api/dashboard/action/approve",
+    tag,
+    summary: "Approve a pending action",
+    auth: "user",
+    minRole: "member",
+    body: actionDecisionBody,
+    success: { status: 200, description: "Approved" },
+    errors: [401, 403, 404, 409, 422],
+  },
+  {
+    method: "post",
+    path: "/api/dashboard/action/reject",
+    tag,
+    summary: "Reject a pending action",
+    auth: "user",
+    minRole: "member",
+    body: actionDecisionBody,
+    success: { status: 200, description: "Rejected" },
+    errors: [401, 403, 404, 409, 422],
+  },
 ];

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { organizations } from "../../db/schema";
 import { AiQuota } from "../../adapters/db/ai-state";
+import { organizations } from "../../db/schema";
 import { planLimits } from "../../domain/billing/plans";
 import {
   deleteSlackIntegration,
@@ -15,7 +15,12 @@ import { getSubscription } from "../../services/organization";
 import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { ok } from "../schemas/common";
-import { aiSettingsBody, slackIntegrationBody, slackIntegrationView, slackUserLinkBody } from "../schemas/integrations";
+import {
+  aiSettingsBody,
+  slackIntegrationBody,
+  slackIntegrationView,
+  slackUserLinkBody,
+} from "../schemas/integrations";
 import type { AppEnv } from "../types";
 import { jsonBody } from "../validation";
 
@@ -59,7 +64,11 @@ async function aiSettings(c: Context<AppEnv>) {
   const services = c.get("services");
   const orgId = c.get("principal").orgId;
   const [org, subscription, used] = await Promise.all([
-    services.db.select({ aiOrder: organizations.aiOrder }).from(organizations).where(eq(organizations.id, orgId)).get(),
+    services.db
+      .select({ aiOrder: organizations.aiOrder })
+      .from(organizations)
+      .where(eq(organizations.id, orgId))
+      .get(),
     getSubscription(services, orgId),
     new AiQuota(services.db, services.now).usedToday(orgId),
   ]);
@@ -70,7 +79,11 @@ async function aiSettings(c: Context<AppEnv>) {
       ollama: { configured: Boolean(services.config.OLLAMA_BASE_URL), model: services.config.OLLAMA_MODEL },
       rules: { configured: true, model: "deployr-rules-v1" },
     },
-    quota: { calls_per_day: planLimits(subscription.plan).aiCallsPerDay, used_today: used.calls, tokens_today: used.tokens },
+    quota: {
+      calls_per_day: planLimits(subscription.plan).aiCallsPerDay,
+      used_today: used.calls,
+      tokens_today: used.tokens,
+    },
   };
 }
 
@@ -111,7 +124,8 @@ export const integrationDocs: RouteDoc[] = [
     method: "put",
     path: "/api/integrations/slack",
     tag,
-    summary: "Set Slack: {webhook_url} or {bot_token, channel}, optional signing_secret of your own Slack app; stored encrypted",
+    summary:
+      "Set Slack: {webhook_url} or {bot_token, channel}, optional signing_secret of your own Slack app; stored encrypted",
     auth: "user",
     minRole: "admin",
     body: slackIntegrationBody,

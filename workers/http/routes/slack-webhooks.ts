@@ -27,7 +27,10 @@ const blockActionsPayload = z.object({
 
 type Payload = z.infer<typeof blockActionsPayload>;
 
-const DECISIONS: Record<string, "approved" | "rejected"> = { approve_action: "approved", reject_action: "rejected" };
+const DECISIONS: Record<string, "approved" | "rejected"> = {
+  approve_action: "approved",
+  reject_action: "rejected",
+};
 
 export const slackWebhookRoutes = new Hono<AppEnv>();
 
@@ -60,7 +63,12 @@ slackWebhookRoutes.post("/interactions", async (c) => {
     services.now(),
   );
   if (!verified.ok) {
-    throw new ApiError("unauthorized", verified.reason === "stale" ? "Request timestamp is outside the 5-minute window" : "Invalid Slack signature");
+    throw new ApiError(
+      "unauthorized",
+      verified.reason === "stale"
+        ? "Request timestamp is outside the 5-minute window"
+        : "Invalid Slack signature",
+    );
   }
   await refuseReplay(services, c.req.header("x-slack-signature") ?? "");
 
@@ -92,7 +100,9 @@ function parsePayload(raw: string): Payload {
 /** A signature is accepted once: the same signed request sent again changes nothing. */
 async function refuseReplay(services: Services, signature: string): Promise<void> {
   try {
-    await services.db.insert(webhookEvents).values({ source: "slack", eventKey: signature, receivedAt: services.now() });
+    await services.db
+      .insert(webhookEvents)
+      .values({ source: "slack", eventKey: signature, receivedAt: services.now() });
   } catch (error) {
     if (isConstraintError(error, "UNIQUE")) {
       throw new ApiError("conflict", "This request was already processed");
@@ -120,7 +130,13 @@ async function applyDecision(
     return;
   }
   try {
-    await decideActionRun(services, { orgId: run.orgId, userId: member.userId, via: "slack" }, run.id, decision, null);
+    await decideActionRun(
+      services,
+      { orgId: run.orgId, userId: member.userId, via: "slack" },
+      run.id,
+      decision,
+      null,
+    );
   } catch (error) {
     if (error instanceof ApiError && error.code === "conflict") {
       await tellUser(services, responseUrl, error.message);
@@ -144,7 +160,8 @@ export const slackWebhookDocs: RouteDoc[] = [
     method: "post",
     path: "/webhooks/slack/interactions",
     tag: "Webhooks",
-    summary: "Slack interactivity (Approve/Reject buttons); signed by Slack (v0, 5-minute window), each request accepted once",
+    summary:
+      "Slack interactivity (Approve/Reject buttons); signed by Slack (v0, 5-minute window), each request accepted once",
     auth: "public",
     success: { status: 200, description: "Acknowledged; the decision is applied right after" },
     errors: [400, 401, 409, 422],

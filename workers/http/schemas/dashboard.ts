@@ -5,7 +5,12 @@ import { id } from "./common";
 const csv = z
   .string()
   .max(200)
-  .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
 const statuses = csv.pipe(z.array(z.enum(["open", "acknowledged", "resolved"])));
 const severities = csv.pipe(z.array(z.enum(["low", "medium", "high", "critical"])));
 
@@ -31,7 +36,9 @@ export const actionDecisionBody = z.strictObject({
 });
 
 export const actionParams = z.object({ id });
-export const decisionReasonBody = z.strictObject({ reason: z.string().trim().max(1000).optional() }).default({});
+export const decisionReasonBody = z
+  .strictObject({ reason: z.string().trim().max(1000).optional() })
+  .default({});
 
 export const actionsQuery = z.strictObject({
   status: z.enum(["pending"]).default("pending"),

@@ -27,7 +27,10 @@ export const slackIntegrationView = z.object({
 });
 
 export const slackUserLinkBody = z.strictObject({
-  slack_user_id: z.string().trim().regex(/^[UW][A-Z0-9]{6,20}$/, "A Slack user id (U0123456)"),
+  slack_user_id: z
+    .string()
+    .trim()
+    .regex(/^[UW][A-Z0-9]{6,20}$/, "A Slack user id (U0123456)"),
 });
 
 export const aiSettingsBody = z.strictObject({ order: z.enum(["cloud_first", "local_first"]) });
