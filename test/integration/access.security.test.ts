@@ -53,6 +53,52 @@ const PROBES: Probe[] = [
   },
   { name: "GET /api/audit-log", minRole: "admin", call: (a) => api("/api/audit-log", { token: a.token }) },
   { name: "GET /api/outbox", minRole: "admin", call: (a) => api("/api/outbox", { token: a.token }) },
+  {
+    name: "GET /api/dashboard/stats",
+    minRole: "viewer",
+    call: (a) => api("/api/dashboard/stats", { token: a.token }),
+  },
+  {
+    name: "GET /api/dashboard/incidents",
+    minRole: "viewer",
+    call: (a) => api("/api/dashboard/incidents", { token: a.token }),
+  },
+  {
+    name: "GET /api/dashboard/actions",
+    minRole: "viewer",
+    call: (a) => api("/api/dashboard/actions/history", { token: a.token }),
+  },
+  {
+    name: "GET /api/integrations/ai",
+    minRole: "viewer",
+    call: (a) => api("/api/integrations/ai", { token: a.token }),
+  },
+  {
+    name: "PUT /api/integrations/ai",
+    minRole: "admin",
+    call: (a) =>
+      api("/api/integrations/ai", { method: "PUT", token: a.token, body: { order: "local_first" } }),
+  },
+  {
+    name: "PUT /api/integrations/slack",
+    minRole: "admin",
+    call: (a) =>
+      api("/api/integrations/slack", {
+        method: "PUT",
+        token: a.token,
+        body: { webhook_url: "https://hooks.slack.com/services/T000/B000/XXXXXXXX" },
+      }),
+  },
+  {
+    name: "PUT /api/integrations/slack/me",
+    minRole: "viewer",
+    call: (a) =>
+      api("/api/integrations/slack/me", {
+        method: "PUT",
+        token: a.token,
+        body: { slack_user_id: "U0000PROBE" },
+      }),
+  },
 ];
 
 async function victimFixtures(owner: Tenant) {

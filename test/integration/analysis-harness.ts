@@ -60,7 +60,7 @@ export async function openIncident(orgId: string, context: AnalysisContext, serv
     fingerprint: `${service}:production`,
     title: `${service}: http_latency_p99 1233% above baseline (+1 more)`,
     severity: "critical",
-    anomalies: context.anomalies.map((a) => ({ ...a, labels: a.labels, anomaly_score: 0.9 })),
+    anomalies: context.anomalies.map((a) => ({ ...a, service, anomaly_score: 0.9 })),
     suspectedDeployment: null,
     score: 3,
     now: Date.now(),

@@ -133,7 +133,10 @@ describe("Workers AI through the AI binding", () => {
       tokensOut: 200,
     });
     expect(ai.calls[0]).toMatchObject({ response_format: { type: "json_object" }, max_tokens: 1024 });
-    expect((ai.calls[0]?.messages as { role: string }[]).map((m) => m.role)).toEqual(["system", "user"]);
+    expect(((ai.calls[0]?.messages ?? []) as { role: string }[]).map((m) => m.role)).toEqual([
+      "system",
+      "user",
+    ]);
   });
 
   it("accepts an object response (JSON mode) and a fenced answer", async () => {

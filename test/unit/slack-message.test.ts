@@ -95,3 +95,46 @@ describe("Slack incident alert", () => {
     expect(JSON.stringify(alert({ description: "<!here> ping" }))).not.toContain("<!here>");
   });
 });
+
+describe("outbound Slack URLs", async () => {
+  const { checkSlackUrl, maskWebhookUrl } = await import("../../workers/domain/notify/outbound-url");
+  it("accepts only https Slack webhook URLs unless insecure outbound is allowed", () => {
+    expect(checkSlackUrl("https://hooks.slack.com/services/T000/B000/XXXX", false, "webhook").ok).toBe(true);
+    for (const bad of [
+      "http://hooks.slack.com/services/T000/B000/XXXX",
+      "https://hooks.slack.com.evil.example/services/T000/B000/XXXX",
+      "https://169.254.169.254/latest/meta-data",
+      "https://user:pw@hooks.slack.com/services/T000/B000/XXXX",
+      "https://hooks.slack.com:8443/services/T000/B000/XXXX",
+      "https://hooks.slack.com/other/path",
+      "not a url",
+    ]) {
+      expect(checkSlackUrl(bad, false, "webhook").ok, bad).toBe(false);
+    }
+    expect(checkSlackUrl("http://127.0.0.1:9999/services/T/B/X", true, "webhook").ok).toBe(true);
+    expect(checkSlackUrl("file:///etc/passwd", true, "webhook").ok).toBe(false);
+    expect(checkSlackUrl("https://hooks.slack.com/actions/T000/123/abc", false, "response_url").ok).toBe(
+      true,
+    );
+    expect(checkSlackUrl("https://hooks.slack.com/services/T000/B000/XXXX", false, "response_url").ok).toBe(
+      false,
+    );
+  });
+
+  it("masks a webhook to its last four characters", () => {
+    expect(maskWebhookUrl("https://hooks.slack.com/services/T000/B000/abcdefgh1234")).toBe(
+      "https://hooks.slack.com/services/T000/B000/****1234",
+    );
+  });
+});
+
+describe("action kinds", async () => {
+  const { inferActionKind } = await import("../../workers/domain/analysis/action-kinds");
+  it("maps a model's wording to the catalogue, and unknown work to investigate", () => {
+    expect(inferActionKind({ action: "Roll back to v2.3.9" })).toBe("rollback_deployment");
+    expect(inferActionKind({ action: "Restart the checkout pods" })).toBe("restart_service");
+    expect(inferActionKind({ action: "Scale out to 6 replicas" })).toBe("scale_out");
+    expect(inferActionKind({ action: "Check the pool metrics" })).toBe("investigate");
+    expect(inferActionKind({ action: "anything", kind: "clear_cache" })).toBe("clear_cache");
+  });
+});
