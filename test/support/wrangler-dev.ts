@@ -68,6 +68,7 @@ export async function startWranglerDev(
   const baseUrl = `http://127.0.0.1:${port}`;
   const allVars = {
     JWT_SECRET: "local-run-secret-0123456789abcdefghijklmnop",
+    INTEGRATIONS_KEY: "local-run-integrations-key-0123456789abcdef",
     ENVIRONMENT: "development",
     APP_URL: baseUrl,
     ...vars,

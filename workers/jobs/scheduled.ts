@@ -1,3 +1,5 @@
+import { lt } from "drizzle-orm";
+import { aiUsage, webhookEvents } from "../db/schema";
 import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
 import { purgeSessions } from "../services/sessions";
@@ -19,6 +21,19 @@ const jobsByCron: Record<string, Record<string, Job>> = {
     sessionCleanup: async (s) => ({
       sessions: await purgeSessions(s),
       rateLimitWindows: await s.limiter.purge(s.now() - 86_400_000),
+      // A signed webhook older than its 5-minute window is refused anyway: its replay key can go.
+      webhookReplayKeys: (
+        await s.db
+          .delete(webhookEvents)
+          .where(lt(webhookEvents.receivedAt, s.now() - 3_600_000))
+          .returning()
+      ).length,
+      aiUsageDays: (
+        await s.db
+          .delete(aiUsage)
+          .where(lt(aiUsage.day, new Date(s.now() - 90 * 86_400_000).toISOString().slice(0, 10)))
+          .returning()
+      ).length,
     }),
   },
   [CRON.midnight]: { subscriptionExpiry: async (s) => ({ expired: await expireSubscriptions(s) }) },
