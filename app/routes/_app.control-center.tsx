@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { hasRole } from "../../workers/domain/auth/roles";
 import { listApiKeys } from "../../workers/services/api-keys";
+import { dashboardStats } from "../../workers/services/dashboard";
 import { getSubscription } from "../../workers/services/organization";
 import { listServiceHealth } from "../../workers/services/service-health";
 import { listMembers } from "../../workers/services/team";
@@ -13,12 +14,13 @@ export const meta: MetaFunction = () => [{ title: "Control Center · Deployr" }]
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, user, services } = await requireSessionUser(request, context);
   const isAdmin = hasRole(principal.role, "admin");
-  const [members, keys, subscription, recent, serviceHealth] = await Promise.all([
+  const [members, keys, subscription, recent, serviceHealth, stats] = await Promise.all([
     listMembers(services, principal.orgId),
     isAdmin ? listApiKeys(services, principal.orgId) : Promise.resolve(null),
     getSubscription(services, principal.orgId),
     isAdmin ? services.audit.list(principal.orgId, { limit: 8 }) : Promise.resolve([]),
     listServiceHealth(services, principal.orgId),
+    dashboardStats(services, principal.orgId),
   ]);
   return {
     user,
@@ -28,9 +30,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     subscription,
     recent: recent.map((r) => ({ id: r.id, action: r.action, at: r.createdAt })),
     services: serviceHealth,
+    stats,
     origin: new URL(request.url).origin,
     exampleTime: new Date(services.now()).toISOString().replace(/\.\d+Z$/, "Z"),
   };
+}
+
+function formatDuration(seconds: number | null): string {
+  if (seconds === null) return "—";
+  if (seconds < 90) return `${seconds}s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)}m`;
+  return `${(seconds / 3600).toFixed(1)}h`;
 }
 
 export default function ControlCenter() {
@@ -49,6 +59,32 @@ export default function ControlCenter() {
           Welcome to Deployr! Create an API key and point an agent at the ingest API.
         </div>
       ) : null}
+      <div className="grid" data-testid="incident-stats">
+        <div className="card stat">
+          <div className="label">Open incidents</div>
+          <div className="value">{data.stats.open_incidents.total}</div>
+          <div className="muted">
+            {(["critical", "high", "medium", "low"] as const)
+              .filter((s) => data.stats.open_incidents.by_severity[s] > 0)
+              .map((s) => `${data.stats.open_incidents.by_severity[s]} ${s}`)
+              .join(" · ") || "all clear"}
+          </div>
+        </div>
+        <div className="card stat">
+          <div className="label">Actions awaiting approval</div>
+          <div className="value">{data.stats.actions_pending}</div>
+        </div>
+        <div className="card stat">
+          <div className="label">Anomalies today</div>
+          <div className="value">{data.stats.anomalies_today}</div>
+        </div>
+        <div className="card stat">
+          <div className="label">MTTA / MTTR (30 days)</div>
+          <div className="value">
+            {formatDuration(data.stats.mtta_seconds)} / {formatDuration(data.stats.mttr_seconds)}
+          </div>
+        </div>
+      </div>
       <div className="grid">
         <div className="card stat">
           <div className="label">Team members</div>

@@ -1,22 +1,32 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData } from "@remix-run/react";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { hasRole } from "../../workers/domain/auth/roles";
 import { ApiError } from "../../workers/errors";
-import { getIncident } from "../../workers/services/incidents";
-import { formatTime } from "../components/form-controls";
+import { refreshIncidentAlert } from "../../workers/services/alerts";
+import { incidentDetail } from "../../workers/services/dashboard";
+import { decideActionRun, transitionIncident } from "../../workers/services/incident-response";
+import { FormAlert, formatTime } from "../components/form-controls";
 import { MetricChart } from "../components/metric-chart";
 import { requireSessionUser } from "../lib/auth.server";
+import { formFailure } from "../lib/forms";
+import { requestMeta } from "../lib/services.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.incident.title ?? "Incident"} · Deployr` },
+  { title: `${data?.detail.incident.title ?? "Incident"} · Deployr` },
 ];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
   try {
-    const found = await getIncident(services, principal.orgId, params.id ?? "");
+    const detail = await incidentDetail(services, principal.orgId, params.id ?? "");
     // The charts read the service's history around the incident from its monitor.
-    const { openedAt, service } = found.incident;
-    const metrics = [...new Set(found.anomalies.map((a) => a.metricName))].slice(0, 6);
+    const { opened_at: openedAt, service } = detail.incident;
+    const metrics = [...new Set(detail.anomalies.map((a) => a.metric_name))].slice(0, 6);
     const charts = await Promise.all(
       metrics.map(async (metric) => {
         const series = await services.monitors.metrics(principal.orgId, service, {
@@ -27,47 +37,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           now: services.now(),
         });
         const first = series?.[0];
+        const detected = Date.parse(
+          detail.anomalies.find((a) => a.metric_name === metric)?.detected_at ?? "",
+        );
         return {
           metric,
           // The chart plots 1-minute rollups: mark the minute the anomaly fell in.
-          markAt:
-            Math.floor(
-              (found.anomalies.find((a) => a.metricName === metric)?.detectedAt ?? openedAt) / 60_000,
-            ) * 60_000,
+          markAt: Math.floor((Number.isFinite(detected) ? detected : openedAt) / 60_000) * 60_000,
           points: first ? first.points.map((p) => [p[0]!, p[1]!]) : [],
           band: first?.baseline ?? [],
         };
       }),
     );
-    return {
-      charts,
-      incident: found.incident,
-      anomalies: found.anomalies.map((a) => ({
-        id: a.id,
-        metric: a.metricName,
-        labels: a.labels,
-        value: a.currentValue,
-        baseline: a.baselineMean,
-        std: a.baselineStdDev,
-        z: a.zScore,
-        deviation: a.deviationPercent,
-        severity: a.severity,
-        at: a.detectedAt,
-      })),
-      events: found.events.map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        payload: JSON.stringify(e.payload),
-        at: e.createdAt,
-      })),
-      suspect: found.suspectedDeployment
-        ? {
-            version: found.suspectedDeployment.version,
-            status: found.suspectedDeployment.status,
-            at: found.suspectedDeployment.deployedAt,
-          }
-        : null,
-    };
+    return { detail, charts, canAct: hasRole(principal.role, "member") };
   } catch (error) {
     // Another organisation's incident is simply not found.
     if (error instanceof ApiError && error.code === "not_found")
@@ -76,8 +58,63 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   }
 }
 
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { principal, services } = await requireSessionUser(request, context);
+  if (!hasRole(principal.role, "member"))
+    throw new Response("Viewers cannot change incidents.", { status: 403 });
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const incidentId = params.id ?? "";
+  const actor = { orgId: principal.orgId, userId: principal.userId };
+  try {
+    if (intent === "acknowledge" || intent === "reopen") {
+      await transitionIncident(services, actor, incidentId, intent, null);
+      return data({ ok: true as const, message: intent === "acknowledge" ? "Acknowledged" : "Re-opened" });
+    }
+    if (intent === "resolve") {
+      const note =
+        String(form.get("note") ?? "")
+          .trim()
+          .slice(0, 2000) || null;
+      await transitionIncident(services, actor, incidentId, "resolve", note);
+      return data({ ok: true as const, message: "Resolved" });
+    }
+    if (intent === "approve" || intent === "reject") {
+      const run = await decideActionRun(
+        services,
+        { ...actor, via: "dashboard", ip: requestMeta(request).ip },
+        String(form.get("action_run_id") ?? ""),
+        intent === "approve" ? "approved" : "rejected",
+        String(form.get("reason") ?? "")
+          .trim()
+          .slice(0, 1000) || null,
+      );
+      context.cloudflare.ctx.waitUntil(
+        refreshIncidentAlert(services, services.slack, principal.orgId, run.incidentId, null).catch(
+          () => false,
+        ),
+      );
+      return data({
+        ok: true as const,
+        message: intent === "approve" ? "Action approved" : "Action rejected",
+      });
+    }
+    return data({ ok: false as const, formError: "Unknown action" }, 400);
+  } catch (error) {
+    const failure = formFailure(error);
+    return data(failure, failure.status);
+  }
+}
+
+const RISK_CLASS = { low: "ok", medium: "warn", high: "danger" } as const;
+
 export default function IncidentDetail() {
-  const { incident, anomalies, events, suspect, charts } = useLoaderData<typeof loader>();
+  const { detail, charts, canAct } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const { incident, analysis, anomalies, timeline, deployments, actions } = detail;
+  const pending = actions.filter((a) => a.status === "pending");
+  const decided = actions.filter((a) => a.status !== "pending");
   return (
     <>
       <div className="page-header">
@@ -88,17 +125,184 @@ export default function IncidentDetail() {
           <h1>{incident.title}</h1>
           <p className="muted">
             {incident.service} · {incident.environment} · <span className="badge">{incident.severity}</span> ·{" "}
-            {incident.status} · opened {formatTime(incident.openedAt)}
+            <span data-testid="incident-status">{incident.status}</span> · opened{" "}
+            {formatTime(incident.opened_at)}
           </p>
         </div>
+        {canAct ? (
+          <div className="row">
+            {incident.status === "open" ? (
+              <Form method="post">
+                <button type="submit" name="intent" value="acknowledge" disabled={busy}>
+                  Acknowledge
+                </button>
+              </Form>
+            ) : null}
+            {incident.status === "resolved" ? (
+              <Form method="post">
+                <button type="submit" name="intent" value="reopen" className="secondary" disabled={busy}>
+                  Re-open
+                </button>
+              </Form>
+            ) : (
+              <Form method="post" className="row">
+                <input
+                  name="note"
+                  placeholder="Resolution note"
+                  aria-label="Resolution note"
+                  maxLength={2000}
+                />
+                <button type="submit" name="intent" value="resolve" disabled={busy}>
+                  Resolve
+                </button>
+              </Form>
+            )}
+          </div>
+        ) : null}
       </div>
-      {suspect ? (
+      <FormAlert
+        error={result && "formError" in result ? result.formError : undefined}
+        success={result && "message" in result ? result.message : undefined}
+      />
+      {incident.resolution_note ? (
         <section className="card">
-          <h2>Recent deployment</h2>
-          <p>
-            <strong className="mono">{suspect.version}</strong> ({suspect.status}) at {formatTime(suspect.at)}
-            , within 30 minutes before the first anomaly. Timing alone is correlation, not proof of cause.
-          </p>
+          <h2>Resolution</h2>
+          <p>{incident.resolution_note}</p>
+        </section>
+      ) : null}
+      <section className="card" data-testid="analysis">
+        <h2>Root cause</h2>
+        {analysis ? (
+          <>
+            <p>
+              <strong>{analysis.root_cause.description}</strong>
+            </p>
+            <p className="muted">
+              {Math.round(analysis.root_cause.confidence)}% confidence · {analysis.severity} · by{" "}
+              {analysis.provider === "rules" ? "the rule base" : `${analysis.provider} (${analysis.model})`}{" "}
+              in {analysis.latency_ms} ms
+            </p>
+            <meter min={0} max={100} value={analysis.root_cause.confidence} aria-label="Confidence" />
+            {analysis.evidence.length > 0 ? (
+              <>
+                <h3>Evidence</h3>
+                <ul>
+                  {analysis.evidence.map((e) => (
+                    <li key={e}>{e}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            <h3>Reasoning</h3>
+            <p style={{ whiteSpace: "pre-wrap" }}>{analysis.root_cause.reasoning}</p>
+            <h3>Customer impact</h3>
+            <p>{analysis.estimated_customer_impact}</p>
+            <h3>Recommended actions</h3>
+            <ol>
+              {analysis.recommended_actions.map((a) => (
+                <li key={`${a.priority}-${a.action}`}>
+                  {a.action} <span className={`badge ${RISK_CLASS[a.risk]}`}>risk {a.risk}</span>
+                  <span className="muted"> — {a.reasoning}</span>
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : (
+          <p className="muted">The analysis is on its way (it usually takes a second).</p>
+        )}
+      </section>
+      <section className="card" data-testid="actions">
+        <h2>Actions</h2>
+        {pending.length === 0 && decided.length === 0 ? <p className="muted">No actions proposed.</p> : null}
+        {pending.length > 0 ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Awaiting approval</th>
+                <th>Risk</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    {a.title}
+                    <div className="muted">{a.reasoning}</div>
+                  </td>
+                  <td>
+                    <span className={`badge ${RISK_CLASS[a.risk]}`}>{a.risk}</span>
+                  </td>
+                  <td>
+                    {canAct ? (
+                      <Form method="post" className="row">
+                        <input type="hidden" name="action_run_id" value={a.id} />
+                        <button type="submit" name="intent" value="approve" disabled={busy}>
+                          Approve
+                        </button>
+                        <button
+                          type="submit"
+                          name="intent"
+                          value="reject"
+                          className="secondary"
+                          disabled={busy}
+                        >
+                          Reject
+                        </button>
+                      </Form>
+                    ) : (
+                      <span className="muted">members decide</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {decided.length > 0 ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Action</th>
+                <th>Status</th>
+                <th>By</th>
+                <th>When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {decided.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.title}</td>
+                  <td>
+                    <span className="badge">{a.status}</span>
+                  </td>
+                  <td>
+                    {a.decided_by_name ?? (a.decided_via === "policy" ? "policy" : "—")}
+                    {a.decided_via ? <span className="muted"> via {a.decided_via}</span> : null}
+                  </td>
+                  <td className="muted">{a.decided_at ? formatTime(a.decided_at) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+      {deployments.length > 0 ? (
+        <section className="card">
+          <h2>Deployments</h2>
+          <table>
+            <tbody>
+              {deployments.map((d) => (
+                <tr key={d.id}>
+                  <td className="mono">{d.version}</td>
+                  <td>{d.status}</td>
+                  <td className="muted">{formatTime(d.deployed_at)}</td>
+                  <td>{d.suspected ? <span className="badge warn">suspected (timing)</span> : null}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted">A deployment shortly before an incident is correlation, not proof of cause.</p>
         </section>
       ) : null}
       <section className="card">
@@ -124,15 +328,15 @@ export default function IncidentDetail() {
           <tbody>
             {anomalies.map((a) => (
               <tr key={a.id}>
-                <td className="mono">{a.metric}</td>
-                <td>{a.value}</td>
+                <td className="mono">{a.metric_name}</td>
+                <td>{a.current_value}</td>
                 <td>
-                  {a.baseline.toFixed(2)} ± {a.std.toFixed(2)}
+                  {a.baseline_mean.toFixed(2)} ± {a.baseline_std_dev.toFixed(2)}
                 </td>
-                <td>{a.z.toFixed(1)}</td>
-                <td>{a.deviation.toFixed(0)}%</td>
+                <td>{a.z_score.toFixed(1)}</td>
+                <td>{a.deviation_percent.toFixed(0)}%</td>
                 <td>{a.severity}</td>
-                <td className="muted">{formatTime(a.at)}</td>
+                <td className="muted">{formatTime(Date.parse(a.detected_at))}</td>
               </tr>
             ))}
           </tbody>
@@ -142,11 +346,11 @@ export default function IncidentDetail() {
         <h2>Timeline</h2>
         <table>
           <tbody>
-            {events.map((e) => (
+            {timeline.map((e) => (
               <tr key={e.id}>
                 <td className="muted">{formatTime(e.at)}</td>
                 <td className="mono">{e.kind}</td>
-                <td className="mono">{e.payload}</td>
+                <td className="mono">{JSON.stringify(e.payload)}</td>
               </tr>
             ))}
           </tbody>

@@ -13,6 +13,7 @@ export default function Settings() {
   const tabs = [
     { to: "/settings", label: "Profile", end: true },
     { to: "/settings/team", label: "Team" },
+    { to: "/settings/integrations", label: "Integrations" },
     ...(isAdmin
       ? [
           { to: "/settings/api-keys", label: "API keys" },

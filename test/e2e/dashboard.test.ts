@@ -145,7 +145,40 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.getByRole("heading", { name: "Anomalies" }).waitFor();
     expect(await ownerPage.getByRole("cell", { name: "latency_ms" }).count()).toBe(1);
     await ownerPage.getByRole("img", { name: "latency_ms around the anomaly" }).waitFor();
+
+    // The analysis arrives through the queue within a second or so: reload until it is there.
+    const analysis = ownerPage.getByTestId("analysis");
+    for (let i = 0; i < 20 && (await analysis.getByText("confidence").count()) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await ownerPage.reload();
+    }
+    await analysis.getByRole("heading", { name: "Evidence" }).waitFor();
+    await analysis.getByRole("heading", { name: "Customer impact" }).waitFor();
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/incident.png`, fullPage: true });
+
+    // Approve the first action waiting for approval; it moves to the decided list with who did it.
+    const actions = ownerPage.getByTestId("actions");
+    const pendingBefore = await actions.getByRole("button", { name: "Approve" }).count();
+    expect(pendingBefore).toBeGreaterThan(0);
+    await actions.getByRole("button", { name: "Approve" }).first().click();
+    await ownerPage.getByText("Action approved").waitFor();
+    await actions.getByRole("cell", { name: "approved" }).waitFor();
+    expect(await actions.getByRole("button", { name: "Approve" }).count()).toBe(pendingBefore - 1);
+
+    // Acknowledge, then resolve with a note.
+    await ownerPage.getByRole("button", { name: "Acknowledge" }).click();
+    // The action's answer may render before the page's data is revalidated: wait for the data.
+    await ownerPage.getByTestId("incident-status").filter({ hasText: "acknowledged" }).waitFor();
+    await ownerPage.getByLabel("Resolution note").fill("Rolled back the release");
+    await ownerPage.getByRole("button", { name: "Resolve" }).click();
+    await ownerPage.getByRole("heading", { name: "Resolution" }).waitFor();
+    await ownerPage.getByTestId("incident-status").filter({ hasText: "resolved" }).waitFor();
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/incident-resolved.png`, fullPage: true });
+
+    // With no Slack connected, the alert is in the outbox list of Settings > Integrations.
+    await ownerPage.goto(`${baseUrl}/settings/integrations`);
+    await ownerPage.getByTestId("alerts").getByText("outbox").first().waitFor();
+    expect(await ownerPage.getByTestId("slack-status").textContent()).toContain("Not connected");
   });
 
   it("invites a teammate who accepts and joins the organisation", async () => {

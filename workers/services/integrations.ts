@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { SlackTarget } from "../adapters/slack/slack-client";
 import { open, seal } from "../auth/secret-box";
-import { integrations, memberships, slackUserLinks } from "../db/schema";
+import { integrations, memberships, organizations, slackUserLinks } from "../db/schema";
 import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
 import { ApiError, notFound } from "../errors";
 import type { RequestMeta, Services } from "./container";
@@ -222,4 +222,26 @@ export async function memberForSlackUser(services: Services, orgId: string, slac
     .where(and(eq(slackUserLinks.orgId, orgId), eq(slackUserLinks.slackUserId, slackUserId)))
     .get();
   return row ?? null;
+}
+
+/** Which AI provider answers first for the organisation; audited like every settings change. */
+export async function setAiOrder(
+  services: Services,
+  actor: Extract<Principal, { kind: "user" }>,
+  order: "cloud_first" | "local_first",
+  meta: RequestMeta,
+): Promise<void> {
+  await services.db.batch([
+    services.db.update(organizations).set({ aiOrder: order }).where(eq(organizations.id, actor.orgId)),
+    services.audit.insertStatement({
+      orgId: actor.orgId,
+      actorType: "user",
+      actorId: actor.userId,
+      action: "integration.ai.updated",
+      targetType: "organization",
+      targetId: actor.orgId,
+      metadata: { order },
+      ip: meta.ip,
+    }),
+  ]);
 }

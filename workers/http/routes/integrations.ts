@@ -8,6 +8,7 @@ import {
   getSlackIntegration,
   linkSlackUser,
   putSlackIntegration,
+  setAiOrder,
   slackLinkOf,
   unlinkSlackUser,
 } from "../../services/integrations";
@@ -90,22 +91,12 @@ async function aiSettings(c: Context<AppEnv>) {
 integrationRoutes.get("/ai", requireRole("viewer"), async (c) => c.json({ ai: await aiSettings(c) }, 200));
 
 integrationRoutes.put("/ai", requireRole("admin"), jsonBody(aiSettingsBody), async (c) => {
-  const actor = userPrincipal(c.get("principal"));
-  const { db, audit } = c.get("services");
-  const { order } = c.req.valid("json");
-  await db.batch([
-    db.update(organizations).set({ aiOrder: order }).where(eq(organizations.id, actor.orgId)),
-    audit.insertStatement({
-      orgId: actor.orgId,
-      actorType: "user",
-      actorId: actor.userId,
-      action: "integration.ai.updated",
-      targetType: "organization",
-      targetId: actor.orgId,
-      metadata: { order },
-      ip: c.get("meta").ip,
-    }),
-  ]);
+  await setAiOrder(
+    c.get("services"),
+    userPrincipal(c.get("principal")),
+    c.req.valid("json").order,
+    c.get("meta"),
+  );
   return c.json({ ai: await aiSettings(c) }, 200);
 });
 
