@@ -83,10 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (intent === "ai") {
       const parsed = parseForm(form, aiSettingsBody, ["order"]);
       if ("fieldErrors" in parsed) return data({ ok: false as const, fieldErrors: parsed.fieldErrors }, 400);
-      await services.db
-        .update(organizations)
-        .set({ aiOrder: parsed.data.order })
-        .where(eq(organizations.id, principal.orgId));
+      await setAiOrder(services, principal, parsed.data.order, meta);
       return data({ ok: true as const, message: "AI order saved" });
     }
     return data({ ok: false as const, formError: "Unknown action" }, 400);

@@ -5,6 +5,7 @@
  * requests/s, points/s, p50/p99 for both and the ratio; then the time from an anomalous point's
  * arrival to its incident row existing. Prints numbers; asserts nothing.
  */
+import { json, registerBenchTenant } from "../../support/bench-tenant";
 import { noise } from "../../support/noise";
 import { startWranglerDev } from "../../support/wrangler-dev";
 
@@ -55,39 +56,12 @@ async function drive(concurrency: number, send: (i: number) => Promise<Response>
   };
 }
 
-async function json(res: Response) {
-  const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
 async function main() {
   console.log("starting wrangler dev (local D1, Durable Objects, queues)...");
   const worker = await startWranglerDev("bench-ingest-state");
   try {
     const base = worker.baseUrl;
-    const session = await json(
-      await fetch(`${base}/api/auth/register`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          email: "bench@example.com",
-          password: "throughput-at-the-edge-2026",
-          full_name: "Load Runner",
-          company: "Bench",
-        }),
-      }),
-    );
-    const token = session.access_token as string;
-    const key = (
-      await json(
-        await fetch(`${base}/api/keys`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: JSON.stringify({ name: "bench", scopes: ["ingest"] }),
-        }),
-      )
-    ).key as string;
+    const { key } = await registerBenchTenant(base, "bench");
     // The benchmark measures throughput, not the trial's allowance.
     worker.d1("UPDATE subscriptions SET plan = 'enterprise'");
 

@@ -7,6 +7,7 @@
  * for an organisation without Slack (alert kept in the outbox). Prints numbers; asserts nothing.
  */
 
+import { json, registerBenchTenant } from "../../support/bench-tenant";
 import { type ReceivedRequest, startMockProviders } from "../../support/mock-providers";
 import { noise } from "../../support/noise";
 import { startWranglerDev } from "../../support/wrangler-dev";
@@ -17,45 +18,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function json(res: Response) {
-  const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
 async function main() {
   const slack = await startMockProviders();
   console.log("starting wrangler dev (local D1, Durable Objects, queues)...");
   const worker = await startWranglerDev("bench-pipeline-state");
   const base = worker.baseUrl;
   try {
-    const tenant = async (label: string) => {
-      const session = await json(
-        await fetch(`${base}/api/auth/register`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            email: `${label}-${Date.now()}@example.com`,
-            password: "edge-alerts-in-seconds-2026",
-            full_name: "Bench Runner",
-            company: `Bench ${label}`,
-          }),
-        }),
-      );
-      const token = session.access_token as string;
-      const key = (
-        await json(
-          await fetch(`${base}/api/keys`, {
-            method: "POST",
-            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-            body: JSON.stringify({ name: "bench", scopes: ["ingest"] }),
-          }),
-        )
-      ).key as string;
-      return { token, key };
-    };
-    const withSlack = await tenant("slack");
-    const withoutSlack = await tenant("outbox");
+    const withSlack = await registerBenchTenant(base, "slack");
+    const withoutSlack = await registerBenchTenant(base, "outbox");
     await json(
       await fetch(`${base}/api/integrations/slack`, {
         method: "PUT",
