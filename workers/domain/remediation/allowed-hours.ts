@@ -8,7 +8,7 @@ export type AllowedHours =
   | { kind: "always" }
   | { kind: "business_hours" }
   | { kind: "night" }
-  | { kind: "custom"; start: string; end: string; days: number[] };
+  | { kind: "custom"; start: string; end: string; days: readonly number[] };
 
 const PRESETS = {
   business_hours: { start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] },
