@@ -31,6 +31,8 @@ export default defineConfig(async () => {
             INTEGRATIONS_KEY: "test-integrations-key-0123456789abcdef-xyz",
             SLACK_SIGNING_SECRET: "test-slack-signing-secret",
             SLACK_API_BASE: `${providers}/api`,
+            GITHUB_API_BASE: providers,
+            CLOUDFLARE_API_BASE: `${providers}/client/v4`,
             TEST_MIGRATIONS: await readD1Migrations(new URL("./migrations", import.meta.url).pathname),
           },
         },

@@ -5,6 +5,7 @@ export interface Env {
   DB: D1Database;
   SERVICE_MONITOR: DurableObjectNamespace<import("../durable-objects/service-monitor").ServiceMonitor>;
   ANALYSIS_QUEUE: Queue<unknown>;
+  ACTIONS_QUEUE: Queue<unknown>;
   ASSETS?: Fetcher;
   /** Workers AI: bound in production only (it needs a Cloudflare account), so always optional. */
   AI?: Ai;
@@ -22,6 +23,8 @@ export interface Env {
   OLLAMA_MODEL?: string;
   AI_MODEL?: string;
   AI_TIMEOUT_MS?: string;
+  GITHUB_API_BASE?: string;
+  CLOUDFLARE_API_BASE?: string;
 }
 
 const configSchema = z.object({
@@ -41,6 +44,8 @@ const configSchema = z.object({
   OLLAMA_MODEL: z.string().min(1).default("llama3"),
   AI_MODEL: z.string().min(1).default("@cf/meta/llama-3.1-8b-instruct"),
   AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  GITHUB_API_BASE: z.url().default("https://api.github.com"),
+  CLOUDFLARE_API_BASE: z.url().default("https://api.cloudflare.com/client/v4"),
   ALLOW_INSECURE_OUTBOUND: z
     .enum(["true", "false"])
     .default("false")

@@ -113,8 +113,9 @@ export default function IncidentDetail() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { incident, analysis, anomalies, timeline, deployments, actions } = detail;
-  const pending = actions.filter((a) => a.status === "pending");
-  const decided = actions.filter((a) => a.status !== "pending");
+  const awaiting = (status: string) => status === "pending" || status === "proposed";
+  const pending = actions.filter((a) => awaiting(a.status));
+  const decided = actions.filter((a) => !awaiting(a.status));
   return (
     <>
       <div className="page-header">

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 
 /**
@@ -40,8 +41,74 @@ export const VALID_MODEL_ANALYSIS = {
   evidence: ["12 'timeout acquiring connection' errors since 11:52"],
 };
 
+/** The shared secret the stand-in agent verifies Deployr's webhook signature with. */
+export const AGENT_SECRET = "agent-shared-secret-0123456789";
+export const K8S_TOKEN = "k8s-service-account-token";
+export const GITHUB_TOKEN = "ghp_testtoken0123456789abcdefghij";
+export const CLOUDFLARE_TOKEN = "cf-api-token-0123456789";
+
+/** A Kubernetes cluster's state as the apps/v1 API shows it: one deployment and its ReplicaSets. */
+function freshCluster() {
+  const template = (image: string, hash: string) => ({
+    metadata: { labels: { app: "checkout", "pod-template-hash": hash } },
+    spec: { containers: [{ name: "checkout", image }] },
+  });
+  return {
+    deployment: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: {
+        name: "checkout",
+        namespace: "prod",
+        annotations: { "deployment.kubernetes.io/revision": "3" },
+      },
+      spec: {
+        replicas: 3,
+        paused: false,
+        selector: { matchLabels: { app: "checkout" } },
+        template: {
+          metadata: { labels: { app: "checkout" }, annotations: {} as Record<string, string> },
+          spec: { containers: [{ name: "checkout", image: "shop/checkout:v2.4.0" }] },
+        },
+      },
+    },
+    replicaSets: [
+      {
+        metadata: {
+          name: "checkout-7d9f",
+          annotations: { "deployment.kubernetes.io/revision": "2" },
+          ownerReferences: [{ kind: "Deployment", name: "checkout" }],
+        },
+        spec: { template: template("shop/checkout:v2.3.9", "7d9f") },
+      },
+      {
+        metadata: {
+          name: "checkout-8c1a",
+          annotations: { "deployment.kubernetes.io/revision": "3" },
+          ownerReferences: [{ kind: "Deployment", name: "checkout" }],
+        },
+        spec: { template: template("shop/checkout:v2.4.0", "8c1a") },
+      },
+      {
+        metadata: {
+          name: "other-1111",
+          annotations: { "deployment.kubernetes.io/revision": "9" },
+          ownerReferences: [{ kind: "Deployment", name: "other" }],
+        },
+        spec: { template: template("shop/other:v1", "1111") },
+      },
+    ],
+    deletedPods: [] as string[],
+  };
+}
+
+function hmacHex(secret: string, data: string): string {
+  return createHmac("sha256", secret).update(data).digest("hex");
+}
+
 export async function startMockProviders(port = 0) {
   const received: ReceivedRequest[] = [];
+  let cluster = freshCluster();
   const seenOnce = new Set<string>();
   let ts = 1_700_000_000;
 
@@ -58,8 +125,10 @@ export async function startMockProviders(port = 0) {
       if (req.method === "POST" && path === "/__reset") {
         received.length = 0;
         seenOnce.clear();
+        cluster = freshCluster();
         return json(200, { ok: true });
       }
+      if (req.method === "GET" && path === "/__k8s") return json(200, cluster);
       let body: unknown = raw;
       try {
         body = raw ? JSON.parse(raw) : null;
@@ -97,6 +166,130 @@ export async function startMockProviders(port = 0) {
           return json(200, { ok: true, channel: payload.channel, ts: payload.ts });
         ts += 1;
         return json(200, { ok: true, channel: "C0123456789", ts: `${ts}.000100` });
+      }
+      // The customer's agent: verifies Deployr's signature before accepting anything.
+      if (req.method === "POST" && path.startsWith("/agent/")) {
+        const timestamp = String(req.headers["x-deployr-timestamp"] ?? "");
+        const signature = String(req.headers["x-deployr-signature"] ?? "");
+        const expected = `v1=${hmacHex(AGENT_SECRET, `${timestamp}.${raw}`)}`;
+        const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) <= 300;
+        const valid =
+          signature.length === expected.length &&
+          timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+        if (!fresh || !valid) return json(401, { error: "bad signature" });
+        if (path.endsWith("/busy") && !seenOnce.has(path)) {
+          seenOnce.add(path);
+          return json(503, { error: "agent busy" });
+        }
+        return json(202, { accepted: true, id: `job-${received.length}` });
+      }
+      // GitHub: workflow_dispatch answers 204 No Content.
+      const dispatch = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path);
+      if (req.method === "POST" && dispatch) {
+        if (req.headers.authorization !== `Bearer ${GITHUB_TOKEN}`)
+          return json(401, { message: "Bad credentials" });
+        if (dispatch[3] === "missing.yml") return json(404, { message: "Not Found" });
+        const payload = body as { ref?: string; inputs?: Record<string, unknown> };
+        if (!payload?.ref || Object.values(payload.inputs ?? {}).some((v) => typeof v !== "string")) {
+          return json(422, { message: "Invalid request: inputs must be strings" });
+        }
+        return res.writeHead(204).end();
+      }
+      // Cloudflare: purge_cache answers {success, errors, messages, result: {id}}.
+      const purge = /^\/client\/v4\/zones\/([0-9a-f]{32})\/purge_cache$/.exec(path);
+      if (req.method === "POST" && purge) {
+        if (req.headers.authorization !== `Bearer ${CLOUDFLARE_TOKEN}`) {
+          return json(403, {
+            success: false,
+            errors: [{ code: 10000, message: "Authentication error" }],
+            messages: [],
+            result: null,
+          });
+        }
+        return json(200, { success: true, errors: [], messages: [], result: { id: purge[1] } });
+      }
+      // Kubernetes apps/v1 (and core/v1 for pods), namespace "prod".
+      if (path.startsWith("/apis/") || path.startsWith("/api/v1/")) {
+        if (req.headers.authorization !== `Bearer ${K8S_TOKEN}`) {
+          return json(401, {
+            kind: "Status",
+            apiVersion: "v1",
+            status: "Failure",
+            message: "Unauthorized",
+            reason: "Unauthorized",
+            code: 401,
+          });
+        }
+        const notFound = () =>
+          json(404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 });
+        const dep = cluster.deployment;
+        const base = "/apis/apps/v1/namespaces/prod/deployments/checkout";
+        const type = String(req.headers["content-type"] ?? "");
+        if (path === base && req.method === "GET") return json(200, dep);
+        if (path === `${base}/scale`) {
+          if (req.method === "GET")
+            return json(200, {
+              kind: "Scale",
+              apiVersion: "autoscaling/v1",
+              spec: { replicas: dep.spec.replicas },
+              status: { replicas: dep.spec.replicas },
+            });
+          if (req.method === "PATCH" && type === "application/merge-patch+json") {
+            dep.spec.replicas = (body as { spec: { replicas: number } }).spec.replicas;
+            return json(200, {
+              kind: "Scale",
+              apiVersion: "autoscaling/v1",
+              spec: { replicas: dep.spec.replicas },
+            });
+          }
+        }
+        if (path === base && req.method === "PATCH") {
+          if (type === "application/strategic-merge-patch+json" || type === "application/merge-patch+json") {
+            const patch = body as {
+              spec?: { paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } };
+            };
+            if (patch.spec?.paused !== undefined) dep.spec.paused = patch.spec.paused;
+            Object.assign(
+              dep.spec.template.metadata.annotations,
+              patch.spec?.template?.metadata?.annotations ?? {},
+            );
+            return json(200, dep);
+          }
+          if (type === "application/json-patch+json") {
+            const ops = body as { op: string; path: string; value: typeof dep.spec.template }[];
+            for (const op of ops)
+              if (op.op === "replace" && op.path === "/spec/template")
+                dep.spec.template = {
+                  ...op.value,
+                  metadata: { ...op.value.metadata, annotations: {} },
+                } as typeof dep.spec.template;
+            const revision = Number(dep.metadata.annotations["deployment.kubernetes.io/revision"]) + 1;
+            dep.metadata.annotations["deployment.kubernetes.io/revision"] = String(revision);
+            return json(200, dep);
+          }
+          return json(415, { kind: "Status", code: 415, message: `unsupported media type ${type}` });
+        }
+        if (path === "/apis/apps/v1/namespaces/prod/replicasets" && req.method === "GET") {
+          const selector = new URL(req.url ?? "", "http://x").searchParams.get("labelSelector") ?? "";
+          const wanted = Object.fromEntries(
+            selector
+              .split(",")
+              .filter(Boolean)
+              .map((kv) => kv.split("=")),
+          );
+          const items = cluster.replicaSets.filter((rs) =>
+            Object.entries(wanted).every(
+              ([k, v]) => (rs.spec.template.metadata.labels as Record<string, string>)[k] === v,
+            ),
+          );
+          return json(200, { kind: "ReplicaSetList", apiVersion: "apps/v1", items });
+        }
+        const pod = /^\/api\/v1\/namespaces\/prod\/pods\/([^/]+)$/.exec(path);
+        if (pod && req.method === "DELETE") {
+          cluster.deletedPods.push(pod[1] ?? "");
+          return json(200, { kind: "Pod", apiVersion: "v1", metadata: { name: pod[1] } });
+        }
+        return notFound();
       }
       if (req.method === "POST" && path === "/api/chat") {
         const request = body as { model?: string; messages?: unknown[]; stream?: boolean };

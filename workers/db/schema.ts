@@ -16,6 +16,9 @@ export const organizations = sqliteTable("organizations", {
   aiOrder: text("ai_order", { enum: ["cloud_first", "local_first"] })
     .notNull()
     .default("cloud_first"),
+  /** the kill switch: while set, nothing runs on its own (a person can still approve) */
+  actionsPausedAt: integer("actions_paused_at"),
+  actionsPausedBy: text("actions_paused_by"),
   createdAt: createdAt(),
 });
 
@@ -407,8 +410,20 @@ export const actionRuns = sqliteTable(
     priority: integer("priority").notNull(),
     confidence: real("confidence").notNull(),
     status: text("status", {
-      enum: ["pending", "approved", "rejected", "executing", "succeeded", "failed", "expired"],
+      enum: ["proposed", "pending", "approved", "rejected", "running", "succeeded", "failed", "expired"],
     }).notNull(),
+    /** validated against the catalogue entry's schema */
+    params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    /** why it was not run on its own (the safety rails that did not hold) */
+    policyReasons: text("policy_reasons", { mode: "json" }).$type<string[]>().notNull().default([]),
+    executor: text("executor"),
+    /** what the executor answered, or why it failed */
+    result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+    attempts: integer("attempts").notNull().default(0),
+    startedAt: integer("started_at"),
+    /** the outcome check looks at the metrics until then */
+    verifyUntil: integer("verify_until"),
+    finishedAt: integer("finished_at"),
     decidedBy: text("decided_by"),
     decidedVia: text("decided_via", { enum: ["dashboard", "slack", "api", "policy"] }),
     decisionReason: text("decision_reason"),
@@ -430,7 +445,9 @@ export const integrations = sqliteTable(
     orgId: text("org_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["slack"] }).notNull(),
+    kind: text("kind", {
+      enum: ["slack", "webhook", "github_actions", "kubernetes", "cloudflare"],
+    }).notNull(),
     /** what may be shown: mode, channel, a masked hint of the target */
     settings: text("settings", { mode: "json" }).$type<Record<string, string>>().notNull(),
     /** base64url(iv || ciphertext) of the secret configuration (JSON) */
@@ -520,4 +537,21 @@ export const webhookEvents = sqliteTable(
     primaryKey({ columns: [t.source, t.eventKey] }),
     index("webhook_events_received_idx").on(t.receivedAt),
   ],
+);
+
+/** How much each service may do on its own: the autonomy mode and its safety rails. */
+export const serviceAutonomy = sqliteTable(
+  "service_autonomy",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+    policy: text("policy", { mode: "json" })
+      .$type<import("../domain/remediation/safety-rails").AutonomyPolicy>()
+      .notNull(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.service] })],
 );

@@ -4,6 +4,7 @@ import { limitBody, requireJsonBody } from "./middleware/body-guards";
 import { withDashboardSession } from "./middleware/dashboard-session";
 import { requestContext } from "./middleware/request-context";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
+import { actionDocs, actionRoutes } from "./routes/actions";
 import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys";
 import { authDocs, authRoutes } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
@@ -35,6 +36,7 @@ export const routeDocs: RouteDoc[] = [
   ...dashboardDocs,
   ...integrationDocs,
   ...slackWebhookDocs,
+  ...actionDocs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -70,6 +72,7 @@ export function createApp(
   app.route("/api", noiseRoutes);
   app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/integrations", integrationRoutes);
+  app.route("/api", actionRoutes);
   app.all("/api/*", notFoundJson);
   app.route("/ingest", ingestRoutes);
   app.all("/ingest/*", notFoundJson);

@@ -16,8 +16,10 @@ import {
 import { inferActionKind, isExecutable } from "../domain/analysis/action-kinds";
 import { type AnalysisContext, analysisContextSchema } from "../domain/analysis/analysis-schema";
 import { planLimits } from "../domain/billing/plans";
+import { validateParams } from "../domain/remediation/catalog";
 import { deliverIncidentAlert } from "../services/alerts";
 import type { Services } from "../services/container";
+import { applyAutonomy } from "../services/remediation";
 
 /** The incident a message names no longer exists: nothing to analyse, no retry will help. */
 export class IncidentGone extends Error {}
@@ -29,6 +31,12 @@ export interface AnalysePorts {
 }
 
 const TRIGGER = "opened";
+
+/** A recommended action's parameters: the catalogue entry's defaults (people or policy refine them). */
+function defaultParams(kind: string): Record<string, unknown> {
+  const parsed = validateParams(kind, {});
+  return parsed.ok ? parsed.params : {};
+}
 
 function contextOf(
   raw: Record<string, unknown>,
@@ -146,11 +154,16 @@ export async function analyseIncident(
       risk: action.risk,
       priority: action.priority,
       confidence: stored.result.root_cause.confidence,
-      status: incident.status === "resolved" ? ("expired" as const) : ("pending" as const),
+      params: defaultParams(kind),
+      status: incident.status === "resolved" ? ("expired" as const) : ("proposed" as const),
       createdAt: now,
       updatedAt: now,
     }));
   if (runs.length > 0) await db.insert(actionRuns).values(runs).onConflictDoNothing();
+  // The service's autonomy mode and safety rails decide what runs on its own.
+  const approved = await applyAutonomy(services, orgId, incident.id, incident.service, incident.environment);
+  for (const id of approved)
+    await services.actions.send({ type: "action.execute", org_id: orgId, action_run_id: id });
 
   const alert = await deliverIncidentAlert(services, ports.slack, orgId, incident.id);
   await db

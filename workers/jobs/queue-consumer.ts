@@ -9,6 +9,7 @@ import { backoffDelay } from "../domain/resilience/backoff";
 import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
 import { analyseIncident, IncidentGone } from "./analyse-incident";
+import { failStuckRun, runAction } from "./run-action";
 
 /** An `analysis` message: the incident to analyse and its context. Producers and the consumer share this shape. */
 export const analysisMessageSchema = z.object({
@@ -33,6 +34,7 @@ const MAX_DELIVERIES = 4;
  * whose consumer marks the job failed on the incident's timeline.
  */
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue.startsWith("deployr-actions")) return handleActionBatch(batch, env);
   const services = createServices(env);
   const ports = {
     services,
@@ -124,4 +126,41 @@ async function recordDeadLetter(services: Services, message: ParsedMessage, atte
     payload: { deliveries: attempts },
     createdAt: services.now(),
   });
+}
+
+const actionMessageSchema = z.object({
+  type: z.literal("action.execute"),
+  org_id: z.string(),
+  action_run_id: z.string(),
+});
+
+/**
+ * The actions queue: each message runs one approved action (see runAction: a run starts once and
+ * a crash mid-call is resumed). A transient executor failure is retried with backoff; after the
+ * retries the dead-letter consumer fails the run so it does not stay `running` for ever.
+ */
+async function handleActionBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const services = createServices(env);
+  for (const message of batch.messages) {
+    const parsed = actionMessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      console.warn(`dropping malformed message ${message.id} on ${batch.queue}`);
+      message.ack();
+      continue;
+    }
+    try {
+      if (batch.queue.endsWith("-dlq"))
+        await failStuckRun(services, parsed.data.org_id, parsed.data.action_run_id);
+      else await runAction(services, parsed.data);
+      message.ack();
+    } catch (error) {
+      console.warn(
+        `action run ${parsed.data.action_run_id} failed (delivery ${message.attempts}); retrying:`,
+        error instanceof Error ? error.message : error,
+      );
+      message.retry({
+        delaySeconds: Math.ceil((1_000 + backoffDelay(message.attempts, Math.random, 2_000, 60_000)) / 1000),
+      });
+    }
+  }
 }

@@ -16,6 +16,8 @@ export interface Services {
   limiter: RateLimiter;
   monitors: MonitorClient;
   slack: SlackClient;
+  /** approved action runs go here to be executed (the actions queue) */
+  actions: import("./remediation").ActionQueue;
 }
 
 export function createServices(env: Env, now: () => number = Date.now): Services {
@@ -39,6 +41,11 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     limiter: new RateLimiter(db, now),
     monitors: monitorClient(env.SERVICE_MONITOR),
     slack: new SlackClient({ apiBase: config.SLACK_API_BASE }),
+    actions: {
+      send: async (message) => {
+        await env.ACTIONS_QUEUE.send(message);
+      },
+    },
   };
 }
 

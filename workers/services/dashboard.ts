@@ -15,6 +15,8 @@ import { ApiError, notFound } from "../errors";
 import type { Services } from "./container";
 
 const DAY = 86_400_000;
+/** Runs a person may still approve or reject: proposed (manual mode) and pending (supervised). */
+const AWAITING_DECISION: ("proposed" | "pending")[] = ["proposed", "pending"];
 type Severity = "low" | "medium" | "high" | "critical";
 type Status = "open" | "acknowledged" | "resolved";
 
@@ -53,7 +55,7 @@ export async function dashboardStats(services: Services, orgId: string) {
     services.db
       .select({ n: count() })
       .from(actionRuns)
-      .where(and(eq(actionRuns.orgId, orgId), eq(actionRuns.status, "pending"))),
+      .where(and(eq(actionRuns.orgId, orgId), inArray(actionRuns.status, AWAITING_DECISION))),
     services.db
       .select({ n: count() })
       .from(incidents)
@@ -177,6 +179,15 @@ export function actionRunView(r: ActionRunRow & { decidedByName?: string | null 
     decided_via: r.decidedVia,
     decision_reason: r.decisionReason,
     decided_at: r.decidedAt,
+    /** why Deployr did not run it on its own */
+    policy_reasons: r.policyReasons,
+    params: r.params,
+    executor: r.executor,
+    result: r.result,
+    attempts: r.attempts,
+    started_at: r.startedAt,
+    verify_until: r.verifyUntil,
+    finished_at: r.finishedAt,
     created_at: r.createdAt,
   };
 }
@@ -284,10 +295,10 @@ export async function listActions(
   before?: number,
 ) {
   const conditions = [eq(actionRuns.orgId, orgId)];
-  if (scope === "pending") conditions.push(eq(actionRuns.status, "pending"));
+  if (scope === "pending") conditions.push(inArray(actionRuns.status, AWAITING_DECISION));
   else {
     conditions.push(
-      inArray(actionRuns.status, ["approved", "rejected", "executing", "succeeded", "failed", "expired"]),
+      inArray(actionRuns.status, ["approved", "rejected", "running", "succeeded", "failed", "expired"]),
     );
     if (before !== undefined) conditions.push(lt(actionRuns.updatedAt, before));
   }

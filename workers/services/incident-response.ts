@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { newId } from "../auth/tokens";
 import { actionRuns, incidentEvents, incidents } from "../db/schema";
+import { sourcesOf } from "../domain/remediation/run-state";
 import { ApiError, notFound } from "../errors";
 import type { Services } from "./container";
 
@@ -48,7 +49,7 @@ export async function decideActionRun(
       and(
         eq(actionRuns.id, actionRunId),
         eq(actionRuns.orgId, decider.orgId),
-        eq(actionRuns.status, "pending"),
+        inArray(actionRuns.status, sourcesOf(decision)),
       ),
     )
     .returning();
@@ -61,6 +62,9 @@ export async function decideActionRun(
       .get();
     if (!existing) throw notFound("Action");
     throw new ApiError("conflict", `This action was already ${existing.status}`);
+  }
+  if (decision === "approved") {
+    await services.actions.send({ type: "action.execute", org_id: decider.orgId, action_run_id: run.id });
   }
   await services.db.batch([
     services.db.insert(incidentEvents).values(
@@ -90,6 +94,9 @@ export async function decideActionRun(
       ip: decider.ip ?? null,
     }),
   ]);
+  if (decision === "approved") {
+    await services.actions.send({ type: "action.execute", org_id: decider.orgId, action_run_id: run.id });
+  }
   return run;
 }
 
@@ -164,7 +171,8 @@ export async function transitionIncident(
           and(
             eq(actionRuns.incidentId, incidentId),
             eq(actionRuns.orgId, actor.orgId),
-            eq(actionRuns.status, "pending"),
+            // Nothing waits or starts on a resolved incident; running ones finish.
+            inArray(actionRuns.status, ["proposed", "pending", "approved"]),
           ),
         ),
     ]);

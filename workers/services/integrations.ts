@@ -46,7 +46,6 @@ export async function putSlackIntegration(
   input: SlackIntegrationInput,
   meta: RequestMeta,
 ): Promise<SlackIntegrationView> {
-  const key = encryptionKey(services);
   let secret: SlackSecret;
   let settings: Record<string, string>;
   if ("webhook_url" in input) {
@@ -64,32 +63,7 @@ export async function putSlackIntegration(
   }
   if (input.signing_secret) secret.signingSecret = input.signing_secret;
   settings.has_signing_secret = input.signing_secret ? "true" : "false";
-  const now = services.now();
-  const sealed = await seal(key, PURPOSE, JSON.stringify(secret), `${actor.orgId}:slack`);
-  const row = {
-    orgId: actor.orgId,
-    kind: "slack" as const,
-    settings,
-    secret: sealed,
-    updatedBy: actor.userId,
-    updatedAt: now,
-  };
-  await services.db.batch([
-    services.db
-      .insert(integrations)
-      .values(row)
-      .onConflictDoUpdate({ target: [integrations.orgId, integrations.kind], set: row }),
-    services.audit.insertStatement({
-      orgId: actor.orgId,
-      actorType: "user",
-      actorId: actor.userId,
-      action: "integration.slack.updated",
-      targetType: "integration",
-      targetId: "slack",
-      metadata: { mode: settings.mode },
-      ip: meta.ip,
-    }),
-  ]);
+  const row = await saveSealed(services, actor, "slack", settings, secret, meta);
   return view(row);
 }
 
@@ -123,41 +97,102 @@ export async function deleteSlackIntegration(
   actor: Extract<Principal, { kind: "user" }>,
   meta: RequestMeta,
 ): Promise<void> {
-  const deleted = await services.db
-    .delete(integrations)
-    .where(and(eq(integrations.orgId, actor.orgId), eq(integrations.kind, "slack")))
-    .returning({ orgId: integrations.orgId });
-  if (deleted.length === 0) throw notFound("Slack integration");
-  await services.audit.record({
-    orgId: actor.orgId,
-    actorType: "user",
-    actorId: actor.userId,
-    action: "integration.slack.deleted",
-    targetType: "integration",
-    targetId: "slack",
-    ip: meta.ip,
-  });
+  await deleteIntegration(services, actor, "slack", meta);
 }
 
+type IntegrationKind = (typeof integrations.$inferSelect)["kind"];
+
 /**
- * The decrypted Slack configuration, or null when none is set (or it cannot be opened: a
- * rotated INTEGRATIONS_KEY, which is logged so the team can re-enter it).
+ * The decrypted secret part of an integration, or null when none is set (or it cannot be
+ * opened: a rotated INTEGRATIONS_KEY, which is logged so the team can re-enter it).
  */
-export async function loadSlackSecret(services: Services, orgId: string): Promise<SlackSecret | null> {
+export async function loadSealed<T>(
+  services: Services,
+  orgId: string,
+  kind: IntegrationKind,
+): Promise<T | null> {
   const key = services.config.INTEGRATIONS_KEY;
   if (!key) return null;
   const row = await services.db
     .select({ secret: integrations.secret })
     .from(integrations)
-    .where(and(eq(integrations.orgId, orgId), eq(integrations.kind, "slack")))
+    .where(and(eq(integrations.orgId, orgId), eq(integrations.kind, kind)))
     .get();
   if (!row) return null;
-  const plain = await open(key, PURPOSE, row.secret, `${orgId}:slack`);
+  const plain = await open(key, PURPOSE, row.secret, `${orgId}:${kind}`);
   if (plain === null) {
-    console.warn(`Slack integration of ${orgId} cannot be decrypted (was INTEGRATIONS_KEY rotated?)`);
+    console.warn(`${kind} integration of ${orgId} cannot be decrypted (was INTEGRATIONS_KEY rotated?)`);
     return null;
   }
-  return JSON.parse(plain) as SlackSecret;
+  return JSON.parse(plain) as T;
+}
+
+/** Seals and saves an integration (settings are what may be shown; secret is sealed), audited. */
+export async function saveSealed(
+  services: Services,
+  actor: Extract<Principal, { kind: "user" }>,
+  kind: IntegrationKind,
+  settings: Record<string, string>,
+  secret: unknown,
+  meta: RequestMeta,
+) {
+  const sealed = await seal(
+    encryptionKey(services),
+    PURPOSE,
+    JSON.stringify(secret),
+    `${actor.orgId}:${kind}`,
+  );
+  const row = {
+    orgId: actor.orgId,
+    kind,
+    settings,
+    secret: sealed,
+    updatedBy: actor.userId,
+    updatedAt: services.now(),
+  };
+  await services.db.batch([
+    services.db
+      .insert(integrations)
+      .values(row)
+      .onConflictDoUpdate({ target: [integrations.orgId, integrations.kind], set: row }),
+    services.audit.insertStatement({
+      orgId: actor.orgId,
+      actorType: "user",
+      actorId: actor.userId,
+      action: `integration.${kind}.updated`,
+      targetType: "integration",
+      targetId: kind,
+      metadata: { mode: settings.mode ?? kind },
+      ip: meta.ip,
+    }),
+  ]);
+  return row;
+}
+
+export async function deleteIntegration(
+  services: Services,
+  actor: Extract<Principal, { kind: "user" }>,
+  kind: IntegrationKind,
+  meta: RequestMeta,
+): Promise<void> {
+  const deleted = await services.db
+    .delete(integrations)
+    .where(and(eq(integrations.orgId, actor.orgId), eq(integrations.kind, kind)))
+    .returning({ orgId: integrations.orgId });
+  if (deleted.length === 0) throw notFound("Integration");
+  await services.audit.record({
+    orgId: actor.orgId,
+    actorType: "user",
+    actorId: actor.userId,
+    action: `integration.${kind}.deleted`,
+    targetType: "integration",
+    targetId: kind,
+    ip: meta.ip,
+  });
+}
+
+export function loadSlackSecret(services: Services, orgId: string): Promise<SlackSecret | null> {
+  return loadSealed<SlackSecret>(services, orgId, "slack");
 }
 
 /** Links the calling member to their Slack user id, so their button presses count as theirs. */

@@ -189,7 +189,7 @@ export function incidentAlert(input: AlertInput): SlackMessage {
 function actionBlocks(actions: AlertAction[]): Block[] {
   const blocks: Block[] = [];
   for (const action of actions.slice(0, MAX_ACTIONS)) {
-    if (action.status === "pending") {
+    if (action.status === "pending" || action.status === "proposed") {
       blocks.push(
         section(
           `*Awaiting approval:* ${escapeMrkdwn(action.title)} ${RISK_EMOJI[action.risk]} _risk ${action.risk}_`,

@@ -3,6 +3,8 @@ import { type Context, Hono } from "hono";
 import { AiQuota } from "../../adapters/db/ai-state";
 import { organizations } from "../../db/schema";
 import { planLimits } from "../../domain/billing/plans";
+import { ApiError } from "../../errors";
+import { deleteExecutor, listExecutors, saveExecutor } from "../../services/executors";
 import {
   deleteSlackIntegration,
   getSlackIntegration,
@@ -16,6 +18,7 @@ import { getSubscription } from "../../services/organization";
 import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { ok } from "../schemas/common";
+import { executorBodies, executorKindParams } from "../schemas/executors";
 import {
   aiSettingsBody,
   slackIntegrationBody,
@@ -23,7 +26,7 @@ import {
   slackUserLinkBody,
 } from "../schemas/integrations";
 import type { AppEnv } from "../types";
-import { jsonBody } from "../validation";
+import { jsonBody, pathParams } from "../validation";
 
 /** Per-organisation integrations: Slack (alerts and approvals) and the AI provider order. */
 export const integrationRoutes = new Hono<AppEnv>();
@@ -100,8 +103,76 @@ integrationRoutes.put("/ai", requireRole("admin"), jsonBody(aiSettingsBody), asy
   return c.json({ ai: await aiSettings(c) }, 200);
 });
 
+integrationRoutes.get("/executors", requireRole("viewer"), async (c) =>
+  c.json({ executors: await listExecutors(c.get("services"), c.get("principal").orgId) }, 200),
+);
+
+integrationRoutes.put("/executors/:kind", requireRole("admin"), pathParams(executorKindParams), async (c) => {
+  const { kind } = c.req.valid("param");
+  const parsed = executorBodies[kind].safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) {
+    throw new ApiError("validation_failed", "The executor configuration is not valid", {
+      details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  const saved = await saveExecutor(
+    c.get("services"),
+    userPrincipal(c.get("principal")),
+    kind,
+    parsed.data,
+    c.get("meta"),
+  );
+  return c.json({ executor: saved }, 200);
+});
+
+integrationRoutes.delete(
+  "/executors/:kind",
+  requireRole("admin"),
+  pathParams(executorKindParams),
+  async (c) => {
+    await deleteExecutor(
+      c.get("services"),
+      userPrincipal(c.get("principal")),
+      c.req.valid("param").kind,
+      c.get("meta"),
+    );
+    return c.json({ ok: true as const }, 200);
+  },
+);
+
 const tag = "Integrations";
 export const integrationDocs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/api/integrations/executors",
+    tag,
+    summary: "Configured executors (signed webhook, GitHub Actions, Kubernetes, Cloudflare), without secrets",
+    auth: "user",
+    success: { status: 200, description: "Executors" },
+  },
+  {
+    method: "put",
+    path: "/api/integrations/executors/{kind}",
+    tag,
+    summary:
+      "Configure an executor. webhook {url, signing_secret}; github_actions {repository, workflow, ref, token}; kubernetes {api_url, namespace, token}; cloudflare {zone_id, api_token}. Secrets are stored encrypted.",
+    auth: "user",
+    minRole: "admin",
+    params: executorKindParams,
+    success: { status: 200, description: "Saved" },
+    errors: [400, 401, 403, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/integrations/executors/{kind}",
+    tag,
+    summary: "Remove an executor",
+    auth: "user",
+    minRole: "admin",
+    params: executorKindParams,
+    success: { status: 200, description: "Removed" },
+    errors: [401, 403, 404],
+  },
   {
     method: "get",
     path: "/api/integrations/slack",

@@ -1,0 +1,78 @@
+import { toHex } from "../../auth/encoding";
+import {
+  type ActionExecutor,
+  type ExecutionRequest,
+  type ExecutionResult,
+  expectOk,
+  type PlannedCall,
+  send,
+} from "./executor";
+
+/**
+ * The customer's own agent: a signed POST it verifies before acting. Headers:
+ * `X-Deployr-Timestamp` (epoch seconds) and `X-Deployr-Signature: v1=<hex HMAC-SHA256 of
+ * "{timestamp}.{body}" with the shared secret>`, like Slack's and Stripe's schemes, plus an
+ * `Idempotency-Key` (the run id) so a retried delivery is recognised.
+ */
+export async function signWebhook(secret: string, timestamp: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
+  return `v1=${toHex(mac)}`;
+}
+
+export class WebhookExecutor implements ActionExecutor {
+  readonly kind = "webhook" as const;
+
+  constructor(
+    private readonly config: { url: string; signingSecret: string },
+    private readonly now: () => number,
+    private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  async execute(request: ExecutionRequest, mode: "live" | "dry_run"): Promise<ExecutionResult> {
+    const payload = {
+      action_run_id: request.actionRunId,
+      action: request.kind,
+      params: request.params,
+      service: request.service,
+      environment: request.environment,
+      incident_id: request.incidentId,
+      dry_run: mode === "dry_run",
+    };
+    const body = JSON.stringify(payload);
+    const calls: PlannedCall[] = [];
+    if (mode === "dry_run") {
+      calls.push({ method: "POST", url: this.config.url, body: payload });
+      return {
+        ok: true,
+        summary: `would POST ${request.kind} to the agent at ${new URL(this.config.url).host}`,
+        calls,
+      };
+    }
+    const timestamp = String(Math.floor(this.now() / 1000));
+    const response = await send(
+      this.fetchFn,
+      this.config.url,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-deployr-timestamp": timestamp,
+          "x-deployr-signature": await signWebhook(this.config.signingSecret, timestamp, body),
+          "idempotency-key": request.actionRunId,
+        },
+        body,
+      },
+      calls,
+      payload,
+    );
+    const answer = await expectOk(response, "the agent", calls);
+    return { ok: true, summary: `the agent accepted ${request.kind}`, calls, details: { answer } };
+  }
+}

@@ -1,0 +1,228 @@
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { actionRuns, services as servicesTable } from "../../db/schema";
+import { ACTION_CATALOG, catalogEntry, validateParams } from "../../domain/remediation/catalog";
+import type { AutonomyPolicy } from "../../domain/remediation/safety-rails";
+import { ApiError, notFound } from "../../errors";
+import { chooseExecutor, executorsFor } from "../../services/executors";
+import {
+  actionsPausedState,
+  autonomyPolicy,
+  saveAutonomyPolicy,
+  setActionsPaused,
+} from "../../services/remediation";
+import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
+import type { RouteDoc } from "../openapi";
+import { actionRunParams, autonomyBody, autonomyParams } from "../schemas/remediation";
+import type { AppEnv } from "../types";
+import { jsonBody, pathParams } from "../validation";
+
+/** The action catalogue, the kill switch, per-service autonomy and dry runs. */
+export const actionRoutes = new Hono<AppEnv>();
+// Mounted at /api beside other routers: authenticate only its own paths, so unknown /api paths stay 404.
+for (const path of ["/actions/*", "/services/:service/autonomy", "/dashboard/actions/:id/dry-run"]) {
+  actionRoutes.use(path, authenticate());
+}
+
+const catalogView = ACTION_CATALOG.map((e) => ({
+  kind: e.kind,
+  title: e.title,
+  category: e.category,
+  risk: e.risk,
+  executors: e.executors,
+  preconditions: e.preconditions,
+  verification: { metrics: e.verification.metrics, watch_minutes: e.verification.watchMinutes },
+  reversible: e.reversible,
+  params: z.toJSONSchema(e.params, { io: "input", unrepresentable: "any" }),
+}));
+
+actionRoutes.get("/actions/catalog", requireRole("viewer"), (c) => c.json({ actions: catalogView }, 200));
+
+actionRoutes.get("/actions/pause", requireRole("viewer"), async (c) =>
+  c.json(await actionsPausedState(c.get("services"), c.get("principal").orgId), 200),
+);
+actionRoutes.post("/actions/pause", requireRole("admin"), async (c) =>
+  c.json(
+    await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), true, c.get("meta")),
+    200,
+  ),
+);
+actionRoutes.post("/actions/resume", requireRole("admin"), async (c) =>
+  c.json(
+    await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), false, c.get("meta")),
+    200,
+  ),
+);
+
+function policyView(p: AutonomyPolicy) {
+  return {
+    mode: p.mode,
+    environments: p.environments,
+    min_confidence: p.minConfidence,
+    allowed_hours: p.allowedHours,
+    max_runs_per_hour: p.maxRunsPerHour,
+    cooldown_minutes: p.cooldownMinutes,
+  };
+}
+
+actionRoutes.get(
+  "/services/:service/autonomy",
+  requireRole("viewer"),
+  pathParams(autonomyParams),
+  async (c) => {
+    const { service } = c.req.valid("param");
+    const policy = await autonomyPolicy(c.get("services"), c.get("principal").orgId, service);
+    return c.json({ service, autonomy: policyView(policy) }, 200);
+  },
+);
+
+actionRoutes.put(
+  "/services/:service/autonomy",
+  requireRole("admin"),
+  pathParams(autonomyParams),
+  jsonBody(autonomyBody),
+  async (c) => {
+    const { service } = c.req.valid("param");
+    const actor = userPrincipal(c.get("principal"));
+    const known = await c
+      .get("services")
+      .db.select({ name: servicesTable.name })
+      .from(servicesTable)
+      .where(and(eq(servicesTable.orgId, actor.orgId), eq(servicesTable.name, service)))
+      .get();
+    if (!known) throw notFound("Service");
+    const body = c.req.valid("json");
+    const policy = await saveAutonomyPolicy(
+      c.get("services"),
+      actor,
+      service,
+      {
+        mode: body.mode,
+        environments: body.environments,
+        minConfidence: body.min_confidence,
+        allowedHours: body.allowed_hours,
+        maxRunsPerHour: body.max_runs_per_hour,
+        cooldownMinutes: body.cooldown_minutes,
+      },
+      c.get("meta"),
+    );
+    return c.json({ service, autonomy: policyView(policy) }, 200);
+  },
+);
+
+/** What a run would do, with the executor that would do it: reads are made, nothing changes. */
+actionRoutes.post(
+  "/dashboard/actions/:id/dry-run",
+  requireRole("member"),
+  pathParams(actionRunParams),
+  async (c) => {
+    const services = c.get("services");
+    const orgId = c.get("principal").orgId;
+    const run = await services.db
+      .select()
+      .from(actionRuns)
+      .where(and(eq(actionRuns.id, c.req.valid("param").id), eq(actionRuns.orgId, orgId)))
+      .get();
+    if (!run) throw notFound("Action");
+    const entry = catalogEntry(run.kind);
+    if (!entry) throw new ApiError("validation_failed", `"${run.kind}" is not in the action catalogue`);
+    const params = validateParams(run.kind, run.params);
+    if (!params.ok)
+      throw new ApiError("validation_failed", "The action's parameters are not valid", {
+        details: params.errors.map((message) => ({ message })),
+      });
+    const executor = chooseExecutor(entry, await executorsFor(services, orgId));
+    if (!executor) {
+      throw new ApiError(
+        "conflict",
+        `No executor is configured for ${run.kind} (one of: ${entry.executors.join(", ")})`,
+      );
+    }
+    const plan = await executor.execute(
+      {
+        actionRunId: run.id,
+        kind: run.kind,
+        params: params.params,
+        service: run.service,
+        environment: run.environment,
+        incidentId: run.incidentId,
+        startedAt: services.now(),
+      },
+      "dry_run",
+    );
+    return c.json({ dry_run: true, executor: executor.kind, summary: plan.summary, calls: plan.calls }, 200);
+  },
+);
+
+const tag = "Remediation";
+export const actionDocs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/api/actions/catalog",
+    tag,
+    summary: "The action catalogue: kinds, risk, parameter schemas, preconditions, verification, executors",
+    auth: "user",
+    success: { status: 200, description: "Catalogue" },
+  },
+  {
+    method: "get",
+    path: "/api/actions/pause",
+    tag,
+    summary: "Whether automatic execution is paused (the kill switch)",
+    auth: "user",
+    success: { status: 200, description: "State" },
+  },
+  {
+    method: "post",
+    path: "/api/actions/pause",
+    tag,
+    summary: "Kill switch: stop all automatic execution for the organisation",
+    auth: "user",
+    minRole: "admin",
+    success: { status: 200, description: "Paused" },
+    errors: [401, 403],
+  },
+  {
+    method: "post",
+    path: "/api/actions/resume",
+    tag,
+    summary: "Resume automatic execution",
+    auth: "user",
+    minRole: "admin",
+    success: { status: 200, description: "Resumed" },
+    errors: [401, 403],
+  },
+  {
+    method: "get",
+    path: "/api/services/{service}/autonomy",
+    tag,
+    summary: "A service's autonomy mode and safety rails",
+    auth: "user",
+    params: autonomyParams,
+    success: { status: 200, description: "Policy" },
+  },
+  {
+    method: "put",
+    path: "/api/services/{service}/autonomy",
+    tag,
+    summary: "Set manual, supervised or autonomous (per environment) and the rails",
+    auth: "user",
+    minRole: "admin",
+    params: autonomyParams,
+    body: autonomyBody,
+    success: { status: 200, description: "Saved" },
+    errors: [400, 401, 403, 404, 422],
+  },
+  {
+    method: "post",
+    path: "/api/dashboard/actions/{id}/dry-run",
+    tag,
+    summary: "What running the action would do (reads only, nothing changes)",
+    auth: "user",
+    minRole: "member",
+    params: actionRunParams,
+    success: { status: 200, description: "The plan" },
+    errors: [401, 403, 404, 409],
+  },
+];
