@@ -90,6 +90,36 @@ const PROBES: Probe[] = [
       }),
   },
   {
+    name: "GET /api/actions/catalog",
+    minRole: "viewer",
+    call: (a) => api("/api/actions/catalog", { token: a.token }),
+  },
+  {
+    name: "GET /api/intelligence/patterns",
+    minRole: "viewer",
+    call: (a) => api("/api/intelligence/patterns", { token: a.token }),
+  },
+  {
+    name: "GET /api/services/:service/autonomy",
+    minRole: "viewer",
+    call: (a) => api("/api/services/checkout/autonomy", { token: a.token }),
+  },
+  {
+    name: "POST /api/actions/pause",
+    minRole: "admin",
+    call: (a) => api("/api/actions/pause", { method: "POST", token: a.token }),
+  },
+  {
+    name: "PUT /api/integrations/executors/:kind",
+    minRole: "admin",
+    call: (a) =>
+      api("/api/integrations/executors/webhook", {
+        method: "PUT",
+        token: a.token,
+        body: { url: "https://agent.example.com/deployr", signing_secret: "a-long-shared-secret-123" },
+      }),
+  },
+  {
     name: "PUT /api/integrations/slack/me",
     minRole: "viewer",
     call: (a) =>

@@ -404,6 +404,8 @@ export const actionRuns = sqliteTable(
     service: text("service").notNull(),
     environment: text("environment").notNull(),
     kind: text("kind").notNull(),
+    /** the incident's failure pattern (rule base classification): the learning state */
+    pattern: text("pattern").notNull().default("unclassified"),
     title: text("title").notNull(),
     reasoning: text("reasoning").notNull(),
     risk: text("risk", { enum: ["low", "medium", "high"] }).notNull(),
@@ -554,4 +556,22 @@ export const serviceAutonomy = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.service] })],
+);
+
+/** What Deployr learned: per organisation, failure pattern and action, the outcomes and value. */
+export const learningStats = sqliteTable(
+  "learning_stats",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    pattern: text("pattern").notNull(),
+    kind: text("kind").notNull(),
+    q: real("q").notNull(),
+    n: integer("n").notNull(),
+    successes: integer("successes").notNull(),
+    failures: integer("failures").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.pattern, t.kind] })],
 );

@@ -15,10 +15,13 @@ import {
 } from "../db/schema";
 import { inferActionKind, isExecutable } from "../domain/analysis/action-kinds";
 import { type AnalysisContext, analysisContextSchema } from "../domain/analysis/analysis-schema";
+import { classifyPattern } from "../domain/analysis/rule-engine";
 import { planLimits } from "../domain/billing/plans";
+import { adjustedConfidence, rankActions } from "../domain/learning/q-policy";
 import { validateParams } from "../domain/remediation/catalog";
 import { deliverIncidentAlert } from "../services/alerts";
 import type { Services } from "../services/container";
+import { learnedValues } from "../services/learning";
 import { applyAutonomy } from "../services/remediation";
 
 /** The incident a message names no longer exists: nothing to analyse, no retry will help. */
@@ -136,29 +139,33 @@ export async function analyseIncident(
     if (!stored) throw new Error(`analysis of ${incident.id} vanished after insert`);
   }
 
-  // Actions that wait for a decision (the remediation policy decides more in its own step).
+  // Proposed actions, ordered and weighed by what this organisation learned from past outcomes
+  // of this failure pattern (exploring only in the order people see).
   const now = services.now();
-  const runs = stored.result.recommended_actions
-    .map((a) => ({ action: a, kind: inferActionKind(a) }))
-    .filter(({ kind }) => isExecutable(kind))
-    .map(({ action, kind }) => ({
-      id: newId("act"),
-      orgId,
-      incidentId: incident.id,
-      analysisId: stored.id,
-      service: incident.service,
-      environment: incident.environment,
-      kind,
-      title: action.action,
-      reasoning: action.reasoning,
-      risk: action.risk,
-      priority: action.priority,
-      confidence: stored.result.root_cause.confidence,
-      params: defaultParams(kind),
-      status: incident.status === "resolved" ? ("expired" as const) : ("proposed" as const),
-      createdAt: now,
-      updatedAt: now,
-    }));
+  const pattern = classifyPattern(contextOf(message.context, incident));
+  const values = await learnedValues(services, orgId, pattern);
+  const candidates = stored.result.recommended_actions
+    .map((a) => ({ action: a, kind: inferActionKind(a), priority: a.priority }))
+    .filter(({ kind }) => isExecutable(kind));
+  const runs = rankActions(candidates, values, { explore: true }).map(({ action, kind }, i) => ({
+    id: newId("act"),
+    orgId,
+    incidentId: incident.id,
+    analysisId: stored.id,
+    service: incident.service,
+    environment: incident.environment,
+    kind,
+    pattern,
+    title: action.action,
+    reasoning: action.reasoning,
+    risk: action.risk,
+    priority: i + 1,
+    confidence: adjustedConfidence(stored.result.root_cause.confidence, values.get(kind)),
+    params: defaultParams(kind),
+    status: incident.status === "resolved" ? ("expired" as const) : ("proposed" as const),
+    createdAt: now,
+    updatedAt: now,
+  }));
   if (runs.length > 0) await db.insert(actionRuns).values(runs).onConflictDoNothing();
   // The service's autonomy mode and safety rails decide what runs on its own.
   const approved = await applyAutonomy(services, orgId, incident.id, incident.service, incident.environment);

@@ -3,6 +3,7 @@ import { aiUsage, webhookEvents } from "../db/schema";
 import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
 import { purgeSessions } from "../services/sessions";
+import { checkOutcomes } from "./outcome-check";
 import { expireSubscriptions, sendTrialReminders } from "./subscription-jobs";
 
 export const CRON = {
@@ -16,7 +17,10 @@ type Job = (services: Services) => Promise<Record<string, number>>;
 
 const jobsByCron: Record<string, Record<string, Job>> = {
   // Environment health checks join this slot when environments get probes.
-  [CRON.everyMinute]: {},
+  [CRON.everyMinute]: {
+    // Actions whose watch period is over: judged against the metrics, learned from.
+    outcomeCheck: async (s) => checkOutcomes(s),
+  },
   [CRON.every6Hours]: {
     sessionCleanup: async (s) => ({
       sessions: await purgeSessions(s),

@@ -1,10 +1,12 @@
 import { and, desc, eq, gte, inArray, isNotNull } from "drizzle-orm";
 import { newId } from "../auth/tokens";
 import { actionRuns, incidentEvents, organizations, serviceAutonomy } from "../db/schema";
+import { rankActions } from "../domain/learning/q-policy";
 import { catalogEntry } from "../domain/remediation/catalog";
 import { sourcesOf } from "../domain/remediation/run-state";
 import { type AutonomyPolicy, DEFAULT_POLICY, decideExecution } from "../domain/remediation/safety-rails";
 import type { RequestMeta, Services } from "./container";
+import { learnedValues } from "./learning";
 import type { Principal } from "./principal";
 
 /** A message on the actions queue: run this approved action. */
@@ -156,6 +158,9 @@ export async function applyAutonomy(
     )
     .orderBy(actionRuns.priority);
   if (proposed.length === 0) return [];
+  // What runs on its own is ranked by the learned value alone: no exploration here.
+  const values = await learnedValues(services, orgId, proposed[0]?.pattern ?? "unclassified");
+  const ordered = rankActions(proposed, values, { explore: false });
   const [policy, org, history] = await Promise.all([
     autonomyPolicy(services, orgId, service),
     services.db
@@ -167,7 +172,7 @@ export async function applyAutonomy(
   ]);
   const approved: string[] = [];
   let runningOnService = history.runningOnService;
-  for (const run of proposed) {
+  for (const run of ordered) {
     const entry = catalogEntry(run.kind);
     const decision = entry
       ? decideExecution({ risk: entry.risk, confidence: run.confidence }, policy, {

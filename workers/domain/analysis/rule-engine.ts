@@ -162,3 +162,8 @@ export function analyseWithRules(context: AnalysisContext): Analysis {
     evidence: best.evidence.map((e) => e.fact),
   };
 }
+
+/** The failure pattern an incident's evidence fits best (the learning state), or "unclassified". */
+export function classifyPattern(context: AnalysisContext): string {
+  return matchPatterns(extractSignals(context))[0]?.pattern.id ?? "unclassified";
+}

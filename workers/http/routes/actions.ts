@@ -6,6 +6,7 @@ import { ACTION_CATALOG, catalogEntry, validateParams } from "../../domain/remed
 import type { AutonomyPolicy } from "../../domain/remediation/safety-rails";
 import { ApiError, notFound } from "../../errors";
 import { chooseExecutor, executorsFor } from "../../services/executors";
+import { learnedPatterns } from "../../services/learning";
 import {
   actionsPausedState,
   autonomyPolicy,
@@ -21,7 +22,12 @@ import { jsonBody, pathParams } from "../validation";
 /** The action catalogue, the kill switch, per-service autonomy and dry runs. */
 export const actionRoutes = new Hono<AppEnv>();
 // Mounted at /api beside other routers: authenticate only its own paths, so unknown /api paths stay 404.
-for (const path of ["/actions/*", "/services/:service/autonomy", "/dashboard/actions/:id/dry-run"]) {
+for (const path of [
+  "/actions/*",
+  "/services/:service/autonomy",
+  "/dashboard/actions/:id/dry-run",
+  "/intelligence/*",
+]) {
   actionRoutes.use(path, authenticate());
 }
 
@@ -155,8 +161,21 @@ actionRoutes.post(
   },
 );
 
+actionRoutes.get("/intelligence/patterns", requireRole("viewer"), async (c) =>
+  c.json({ patterns: await learnedPatterns(c.get("services"), c.get("principal").orgId) }, 200),
+);
+
 const tag = "Remediation";
 export const actionDocs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/api/intelligence/patterns",
+    tag,
+    summary:
+      "What Deployr learned: per failure pattern, each action's outcomes, success rate and learned value",
+    auth: "user",
+    success: { status: 200, description: "Patterns" },
+  },
   {
     method: "get",
     path: "/api/actions/catalog",
