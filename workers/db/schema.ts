@@ -427,7 +427,7 @@ export const actionRuns = sqliteTable(
     verifyUntil: integer("verify_until"),
     finishedAt: integer("finished_at"),
     decidedBy: text("decided_by"),
-    decidedVia: text("decided_via", { enum: ["dashboard", "slack", "api", "policy"] }),
+    decidedVia: text("decided_via", { enum: ["dashboard", "slack", "api", "policy", "runbook"] }),
     decisionReason: text("decision_reason"),
     decidedAt: integer("decided_at"),
     createdAt: createdAt(),
@@ -574,4 +574,75 @@ export const learningStats = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.pattern, t.kind] })],
+);
+
+/** Runbooks: the YAML as written (source) and what was parsed from it. */
+export const runbooks = sqliteTable(
+  "runbooks",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    source: text("source").notNull(),
+    definition: text("definition", { mode: "json" })
+      .$type<import("../domain/runbooks/runbook-schema").Runbook>()
+      .notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("runbooks_org_idx").on(t.orgId)],
+);
+
+/** One execution of a runbook, resumable: the definition as it was at the start, and where it is. */
+export const runbookRuns = sqliteTable(
+  "runbook_runs",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    runbookId: text("runbook_id")
+      .notNull()
+      .references(() => runbooks.id, { onDelete: "cascade" }),
+    incidentId: text("incident_id"),
+    service: text("service"),
+    environment: text("environment"),
+    /** set for runs started by a trigger, so an incident starts a runbook once */
+    triggerKey: text("trigger_key").unique(),
+    definition: text("definition", { mode: "json" })
+      .$type<import("../domain/runbooks/runbook-schema").Runbook>()
+      .notNull(),
+    status: text("status", {
+      enum: [
+        "running",
+        "waiting",
+        "awaiting_approval",
+        "awaiting_action",
+        "succeeded",
+        "failed",
+        "cancelled",
+      ],
+    }).notNull(),
+    stepIndex: integer("step_index").notNull(),
+    inFailureBranch: integer("in_failure_branch", { mode: "boolean" }).notNull(),
+    dryRun: integer("dry_run", { mode: "boolean" }).notNull(),
+    resumeAt: integer("resume_at"),
+    actionRunId: text("action_run_id"),
+    /** bumped by every advance: two advances of the same run cannot interleave */
+    version: integer("version").notNull(),
+    log: text("log", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
+    startedBy: text("started_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("runbook_runs_org_idx").on(t.orgId, t.createdAt),
+    index("runbook_runs_status_idx").on(t.status, t.resumeAt),
+  ],
 );

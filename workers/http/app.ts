@@ -13,6 +13,7 @@ import { ingestDocs, ingestRoutes } from "./routes/ingest";
 import { integrationDocs, integrationRoutes } from "./routes/integrations";
 import { noiseDocs, noiseRoutes } from "./routes/noise";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
+import { runbookDocs, runbookRoutes } from "./routes/runbooks";
 import { serviceDocs, serviceRoutes } from "./routes/services";
 import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
 import { teamDocs, teamRoutes } from "./routes/team";
@@ -37,6 +38,7 @@ export const routeDocs: RouteDoc[] = [
   ...integrationDocs,
   ...slackWebhookDocs,
   ...actionDocs,
+  ...runbookDocs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -73,6 +75,7 @@ export function createApp(
   app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/integrations", integrationRoutes);
   app.route("/api", actionRoutes);
+  app.route("/api/runbooks", runbookRoutes);
   app.all("/api/*", notFoundJson);
   app.route("/ingest", ingestRoutes);
   app.all("/ingest/*", notFoundJson);

@@ -23,6 +23,7 @@ import { deliverIncidentAlert } from "../services/alerts";
 import type { Services } from "../services/container";
 import { learnedValues } from "../services/learning";
 import { applyAutonomy } from "../services/remediation";
+import { startTriggeredRunbooks } from "../services/runbooks";
 
 /** The incident a message names no longer exists: nothing to analyse, no retry will help. */
 export class IncidentGone extends Error {}
@@ -171,6 +172,14 @@ export async function analyseIncident(
   const approved = await applyAutonomy(services, orgId, incident.id, incident.service, incident.environment);
   for (const id of approved)
     await services.actions.send({ type: "action.execute", org_id: orgId, action_run_id: id });
+  // Runbooks whose triggers fit this incident start on their own (once per incident, by key).
+  await startTriggeredRunbooks(services, orgId, incident.id, {
+    service: incident.service,
+    environment: incident.environment,
+    metrics: contextOf(message.context, incident).anomalies.map((a) => a.metric_name),
+    severity: incident.severity,
+    pattern,
+  });
 
   const alert = await deliverIncidentAlert(services, ports.slack, orgId, incident.id);
   await db

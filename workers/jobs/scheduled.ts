@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
 import { purgeSessions } from "../services/sessions";
 import { checkOutcomes } from "./outcome-check";
+import { resumeRunbookRuns } from "./runbook-engine";
 import { expireSubscriptions, sendTrialReminders } from "./subscription-jobs";
 
 export const CRON = {
@@ -20,6 +21,8 @@ const jobsByCron: Record<string, Record<string, Job>> = {
   [CRON.everyMinute]: {
     // Actions whose watch period is over: judged against the metrics, learned from.
     outcomeCheck: async (s) => checkOutcomes(s),
+    // Runbook runs whose wait is over or whose action has run.
+    runbooks: async (s) => resumeRunbookRuns(s),
   },
   [CRON.every6Hours]: {
     sessionCleanup: async (s) => ({
