@@ -230,6 +230,9 @@ export default function IncidentDetail() {
                   <td>
                     {a.title}
                     <div className="muted">{a.reasoning}</div>
+                    {a.policy_reasons.length > 0 ? (
+                      <div className="muted">Not run automatically: {a.policy_reasons.join("; ")}</div>
+                    ) : null}
                   </td>
                   <td>
                     <span className={`badge ${RISK_CLASS[a.risk]}`}>{a.risk}</span>

@@ -181,3 +181,19 @@ describe("action run state machine", () => {
     expect(RUN_STATUSES).toHaveLength(8);
   });
 });
+
+describe("preconditions", async () => {
+  const { unmetPreconditions } = await import("../../workers/domain/remediation/catalog");
+  it("keep a rollback with a person when no recent deployment or earlier version is known", () => {
+    const rollback = catalogEntry("rollback_deployment")!;
+    expect(unmetPreconditions(rollback, { recentDeployment: true, previousVersionKnown: true })).toEqual([]);
+    expect(unmetPreconditions(rollback, { recentDeployment: false, previousVersionKnown: false })).toEqual([
+      "precondition: no deployment in the 30 minutes before the incident",
+      "precondition: no earlier version of the service is known",
+    ]);
+    // Live-state preconditions are the executor's to check when it runs.
+    expect(
+      unmetPreconditions(catalogEntry("scale_in")!, { recentDeployment: false, previousVersionKnown: false }),
+    ).toEqual([]);
+  });
+});

@@ -43,6 +43,7 @@ export async function buildIncidentAlert(
         risk: actionRuns.risk,
         status: actionRuns.status,
         decidedBy: users.fullName,
+        reasons: actionRuns.policyReasons,
       })
       .from(actionRuns)
       .leftJoin(users, eq(users.id, actionRuns.decidedBy))

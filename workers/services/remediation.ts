@@ -1,8 +1,15 @@
 import { and, desc, eq, gte, inArray, isNotNull } from "drizzle-orm";
 import { newId } from "../auth/tokens";
-import { actionRuns, incidentEvents, organizations, serviceAutonomy } from "../db/schema";
+import {
+  actionRuns,
+  deployments,
+  incidentEvents,
+  incidents,
+  organizations,
+  serviceAutonomy,
+} from "../db/schema";
 import { rankActions } from "../domain/learning/q-policy";
-import { catalogEntry } from "../domain/remediation/catalog";
+import { catalogEntry, type PreconditionFacts, unmetPreconditions } from "../domain/remediation/catalog";
 import { sourcesOf } from "../domain/remediation/run-state";
 import { type AutonomyPolicy, DEFAULT_POLICY, decideExecution } from "../domain/remediation/safety-rails";
 import type { RequestMeta, Services } from "./container";
@@ -170,11 +177,13 @@ export async function applyAutonomy(
       .get(),
     recentRuns(services, orgId, service, now),
   ]);
+  const facts = await preconditionFacts(services, orgId, incidentId, service, environment);
   const approved: string[] = [];
   let runningOnService = history.runningOnService;
   for (const run of ordered) {
     const entry = catalogEntry(run.kind);
-    const decision = entry
+    const unmet = entry ? unmetPreconditions(entry, facts) : [];
+    const railed = entry
       ? decideExecution({ risk: entry.risk, confidence: run.confidence }, policy, {
           now,
           timeZone: org?.tz ?? "UTC",
@@ -185,6 +194,11 @@ export async function applyAutonomy(
           runningOnService,
         })
       : { decision: "await_approval" as const, reasons: [`"${run.kind}" is not in the action catalogue`] };
+    // A precondition known not to hold keeps the action with a person, whatever the rails say.
+    const decision =
+      unmet.length > 0 && railed.decision === "execute"
+        ? { decision: "await_approval" as const, reasons: unmet }
+        : railed;
     if (decision.decision === "suggest") {
       // Manual mode: it stays a suggestion a person may still approve; say why it did not run.
       await services.db
@@ -235,4 +249,34 @@ export async function applyAutonomy(
     }
   }
   return approved;
+}
+
+/** Facts for the preconditions: deployments of the service around the incident. */
+async function preconditionFacts(
+  services: Services,
+  orgId: string,
+  incidentId: string,
+  service: string,
+  environment: string,
+): Promise<PreconditionFacts> {
+  const incident = await services.db
+    .select({ openedAt: incidents.openedAt })
+    .from(incidents)
+    .where(and(eq(incidents.id, incidentId), eq(incidents.orgId, orgId)))
+    .get();
+  const openedAt = incident?.openedAt ?? services.now();
+  const rows = await services.db
+    .select({ version: deployments.version, at: deployments.deployedAt })
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.orgId, orgId),
+        eq(deployments.service, service),
+        eq(deployments.environment, environment),
+      ),
+    )
+    .orderBy(desc(deployments.deployedAt))
+    .limit(20);
+  const recent = rows.some((d) => d.at <= openedAt + 120_000 && d.at >= openedAt - 30 * 60_000);
+  return { recentDeployment: recent, previousVersionKnown: new Set(rows.map((d) => d.version)).size >= 2 };
 }

@@ -55,6 +55,8 @@ export interface AlertAction {
   risk: "low" | "medium" | "high";
   status: string;
   decidedBy?: string | null;
+  /** why Deployr did not run it on its own */
+  reasons?: string[];
 }
 
 export interface AlertInput {

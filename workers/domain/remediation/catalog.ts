@@ -308,3 +308,29 @@ export function validateParams(
     errors: parsed.error.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`),
   };
 }
+
+/** What is known about the service when an action is considered (executors check the rest live). */
+export interface PreconditionFacts {
+  recentDeployment: boolean;
+  previousVersionKnown: boolean;
+}
+
+const PRECONDITION_CHECKS: Partial<Record<Precondition, (f: PreconditionFacts) => string | null>> = {
+  recent_deployment: (f) =>
+    f.recentDeployment ? null : "no deployment in the 30 minutes before the incident",
+  previous_version_known: (f) =>
+    f.previousVersionKnown ? null : "no earlier version of the service is known",
+};
+
+/**
+ * The preconditions of an entry that are known not to hold. Those about live state (replica
+ * counts, a replica to fail over to) are checked by the executor when it runs.
+ */
+export function unmetPreconditions(entry: CatalogEntry, facts: PreconditionFacts): string[] {
+  const unmet: string[] = [];
+  for (const p of entry.preconditions) {
+    const problem = PRECONDITION_CHECKS[p]?.(facts);
+    if (problem) unmet.push(`precondition: ${problem}`);
+  }
+  return unmet;
+}
