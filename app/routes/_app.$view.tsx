@@ -7,26 +7,6 @@ import { requireSessionUser } from "../lib/auth.server";
  * brings it to life; each gets a route of its own when its feature lands.
  */
 const VIEWS: Record<string, { title: string; intro: string; emptyTitle: string; emptyText: string }> = {
-  actions: {
-    title: "Actions",
-    intro: "Remediation proposed for incidents: pending approvals and history.",
-    emptyTitle: "No actions yet",
-    emptyText:
-      "Actions appear when an analysis recommends one. Each waits for approval unless its service runs in autonomous mode.",
-  },
-  intelligence: {
-    title: "Intelligence",
-    intro: "What Deployr has learned: incident patterns and how well each action worked.",
-    emptyTitle: "Nothing learned yet",
-    emptyText: "Every remediation outcome updates the success rates shown here.",
-  },
-
-  runbooks: {
-    title: "Runbooks",
-    intro: "YAML runbooks: triggers, steps, approvals and their run history.",
-    emptyTitle: "No runbooks",
-    emptyText: "Runbooks describe a remediation step by step; they run on matching incidents.",
-  },
   costs: {
     title: "Cloud Costs",
     intro: "Spend by service and environment, with anomalies in cost.",

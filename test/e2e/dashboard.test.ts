@@ -162,7 +162,8 @@ describe("the dashboard in a real browser", () => {
     expect(pendingBefore).toBeGreaterThan(0);
     await actions.getByRole("button", { name: "Approve" }).first().click();
     await ownerPage.getByText("Action approved").waitFor();
-    await actions.getByRole("cell", { name: "approved" }).waitFor();
+    // Once approved it is queued for execution (and fails here: no executor is configured).
+    await actions.getByText("via dashboard").waitFor();
     expect(await actions.getByRole("button", { name: "Approve" }).count()).toBe(pendingBefore - 1);
 
     // Acknowledge, then resolve with a note.
@@ -225,6 +226,34 @@ describe("the dashboard in a real browser", () => {
       await ownerPage.getByRole("heading", { level: 1, name: label }).waitFor();
     }
     expect(await ownerPage.getByTestId("plan").textContent()).toBe("trial");
+  });
+
+  it("saves a runbook after showing its YAML problems by line, and dry-runs it", async () => {
+    await ownerPage.goto(`${baseUrl}/runbooks`);
+    const editor = ownerPage.getByLabel("Runbook YAML");
+    await editor.fill("name: Broken\nsteps:\n  - wait: later\n");
+    await ownerPage.getByRole("button", { name: "Save runbook" }).click();
+    await ownerPage
+      .getByTestId("runbook-problems")
+      .getByText(/line 3, column \d+: steps\.0\.wait/)
+      .waitFor();
+    await editor.fill(
+      "name: Restart and verify\nsteps:\n  - action: restart_service\n  - wait: 5m\n  - notify: done\n",
+    );
+    await ownerPage.getByRole("button", { name: "Save runbook" }).click();
+    await ownerPage.getByTestId("runbooks").getByText("Restart and verify").waitFor();
+    await ownerPage.getByRole("button", { name: "Dry run" }).click();
+    await ownerPage.getByText(/Dry run succeeded: 3 steps walked/).waitFor();
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/runbooks.png`, fullPage: true });
+  });
+
+  it("pauses and resumes all automatic execution from Autonomous Mode", async () => {
+    await ownerPage.goto(`${baseUrl}/autonomous`);
+    await ownerPage.getByRole("button", { name: "Pause all automatic execution" }).click();
+    await ownerPage.getByTestId("kill-switch").waitFor();
+    await ownerPage.getByRole("button", { name: "Resume automatic execution" }).click();
+    await ownerPage.getByRole("button", { name: "Pause all automatic execution" }).waitFor();
+    expect(await ownerPage.getByTestId("kill-switch").count()).toBe(0);
   });
 
   it("signs out and needs to sign in again", async () => {

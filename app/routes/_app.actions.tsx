@@ -1,0 +1,130 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { hasRole } from "../../workers/domain/auth/roles";
+import { listActions } from "../../workers/services/dashboard";
+import { decideActionRun } from "../../workers/services/incident-response";
+import { FormAlert, formatTime } from "../components/form-controls";
+import { requireSessionUser } from "../lib/auth.server";
+import { formFailure } from "../lib/forms";
+import { requestMeta } from "../lib/services.server";
+
+export const meta: MetaFunction = () => [{ title: "Actions · Deployr" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { principal, services } = await requireSessionUser(request, context);
+  const [pending, history] = await Promise.all([
+    listActions(services, principal.orgId, "pending", 100),
+    listActions(services, principal.orgId, "history", 50),
+  ]);
+  return { pending, history, canAct: hasRole(principal.role, "member") };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { principal, services } = await requireSessionUser(request, context);
+  if (!hasRole(principal.role, "member")) throw new Response("Viewers cannot decide.", { status: 403 });
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  try {
+    await decideActionRun(
+      services,
+      { orgId: principal.orgId, userId: principal.userId, via: "dashboard", ip: requestMeta(request).ip },
+      String(form.get("action_run_id") ?? ""),
+      intent === "approve" ? "approved" : "rejected",
+      null,
+    );
+    return data({ ok: true as const, message: intent === "approve" ? "Action approved" : "Action rejected" });
+  } catch (error) {
+    const failure = formFailure(error);
+    return data(failure, failure.status);
+  }
+}
+
+export default function Actions() {
+  const { pending, history, canAct } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Actions</h1>
+          <p className="muted">Remediation waiting for a decision, and what ran.</p>
+        </div>
+      </div>
+      <FormAlert
+        error={result && "formError" in result ? result.formError : undefined}
+        success={result && "message" in result ? result.message : undefined}
+      />
+      <section className="card">
+        <h2>Waiting for a decision</h2>
+        {pending.length === 0 ? <p className="muted">Nothing is waiting.</p> : null}
+        <table data-testid="pending-actions">
+          <tbody>
+            {pending.map((a) => (
+              <tr key={a.id}>
+                <td>
+                  <Link to={`/incidents/${a.incident_id}`}>{a.title}</Link>
+                  <div className="muted">
+                    {a.service} · {a.environment} · {a.kind} · confidence {Math.round(a.confidence)}
+                  </div>
+                  {a.policy_reasons.length > 0 ? (
+                    <div className="muted">Not run automatically: {a.policy_reasons.join("; ")}</div>
+                  ) : null}
+                </td>
+                <td>
+                  <span className="badge">risk {a.risk}</span>
+                </td>
+                <td>
+                  {canAct ? (
+                    <Form method="post" className="row">
+                      <input type="hidden" name="action_run_id" value={a.id} />
+                      <button type="submit" name="intent" value="approve">
+                        Approve
+                      </button>
+                      <button type="submit" name="intent" value="reject" className="secondary">
+                        Reject
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card">
+        <h2>History</h2>
+        {history.length === 0 ? <p className="muted">No decisions yet.</p> : null}
+        <table>
+          <tbody>
+            {history.map((a) => (
+              <tr key={a.id}>
+                <td className="muted">{formatTime(a.updated_at)}</td>
+                <td>
+                  <Link to={`/incidents/${a.incident_id}`}>{a.title}</Link>
+                  {a.result && typeof a.result.summary === "string" ? (
+                    <div className="muted">{a.result.summary}</div>
+                  ) : null}
+                  {a.result && typeof a.result.error === "string" ? (
+                    <div className="muted">{a.result.error}</div>
+                  ) : null}
+                </td>
+                <td>
+                  <span className="badge">{a.status}</span>
+                </td>
+                <td className="muted">
+                  {a.decided_by_name ?? (a.decided_via === "policy" ? "policy" : (a.decided_via ?? ""))}
+                  {a.executor ? ` · ${a.executor}` : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
