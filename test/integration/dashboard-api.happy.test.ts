@@ -110,6 +110,10 @@ describe("incident API", () => {
       resolved_by: tenant.userId,
     });
     expect(detail.actions.every((a: { status: string }) => a.status === "expired")).toBe(true);
+    const audit = await api("/api/audit-log", { token: tenant.token });
+    expect(audit.body.entries.filter((e: { action: string }) => e.action === "action.expired")).toHaveLength(
+      detail.actions.length,
+    );
     expect(
       (await api(`/api/dashboard/incidents/${id}/reopen`, { method: "POST", token: tenant.token })).body
         .incident.status,

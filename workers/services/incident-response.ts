@@ -176,6 +176,36 @@ export async function transitionIncident(
           ),
         ),
     ]);
+    // Each expired run gets its audit entry: who resolved the incident, and why it expired.
+    const expired = await services.db
+      .select({ id: actionRuns.id, kind: actionRuns.kind })
+      .from(actionRuns)
+      .where(
+        and(
+          eq(actionRuns.incidentId, incidentId),
+          eq(actionRuns.orgId, actor.orgId),
+          eq(actionRuns.status, "expired"),
+          eq(actionRuns.updatedAt, now),
+        ),
+      );
+    if (expired.length > 0) {
+      await services.db.batch(
+        expired.map((run) =>
+          services.audit.insertStatement({
+            orgId: actor.orgId,
+            actorType: actor.userId === "deployr" ? "system" : "user",
+            actorId: actor.userId === "deployr" ? null : actor.userId,
+            action: "action.expired",
+            targetType: "action_run",
+            targetId: run.id,
+            metadata: { kind: run.kind, incident_id: incidentId, reason: "incident resolved" },
+          }),
+        ) as [
+          ReturnType<typeof services.audit.insertStatement>,
+          ...ReturnType<typeof services.audit.insertStatement>[],
+        ],
+      );
+    }
   } else {
     await timeline;
   }
