@@ -1,3 +1,4 @@
+import { Form } from "@remix-run/react";
 import type { InputHTMLAttributes } from "react";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
@@ -61,4 +62,27 @@ export function RoleSelect({
 export function formatTime(ms: number | null | undefined): string {
   if (!ms) return "never";
   return `${new Date(ms).toISOString().replace("T", " ").slice(0, 16)} UTC`;
+}
+
+/** Approve / Reject for something waiting for a person (an action run, a runbook step). */
+export function DecisionButtons({
+  name,
+  value,
+  disabled,
+}: {
+  name: string;
+  value: string;
+  disabled?: boolean;
+}) {
+  return (
+    <Form method="post" className="row">
+      <input type="hidden" name={name} value={value} />
+      <button type="submit" name="intent" value="approve" disabled={disabled}>
+        Approve
+      </button>
+      <button type="submit" name="intent" value="reject" className="secondary" disabled={disabled}>
+        Reject
+      </button>
+    </Form>
+  );
 }

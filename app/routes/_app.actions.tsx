@@ -4,11 +4,11 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasRole } from "../../workers/domain/auth/roles";
 import { listActions } from "../../workers/services/dashboard";
 import { decideActionRun } from "../../workers/services/incident-response";
-import { FormAlert, formatTime } from "../components/form-controls";
+import { DecisionButtons, FormAlert, formatTime } from "../components/form-controls";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure } from "../lib/forms";
 import { requestMeta } from "../lib/services.server";
@@ -78,19 +78,7 @@ export default function Actions() {
                 <td>
                   <span className="badge">risk {a.risk}</span>
                 </td>
-                <td>
-                  {canAct ? (
-                    <Form method="post" className="row">
-                      <input type="hidden" name="action_run_id" value={a.id} />
-                      <button type="submit" name="intent" value="approve">
-                        Approve
-                      </button>
-                      <button type="submit" name="intent" value="reject" className="secondary">
-                        Reject
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
+                <td>{canAct ? <DecisionButtons name="action_run_id" value={a.id} /> : null}</td>
               </tr>
             ))}
           </tbody>

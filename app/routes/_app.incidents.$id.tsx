@@ -10,7 +10,7 @@ import { ApiError } from "../../workers/errors";
 import { refreshIncidentAlert } from "../../workers/services/alerts";
 import { incidentDetail } from "../../workers/services/dashboard";
 import { decideActionRun, transitionIncident } from "../../workers/services/incident-response";
-import { FormAlert, formatTime } from "../components/form-controls";
+import { DecisionButtons, FormAlert, formatTime } from "../components/form-controls";
 import { MetricChart } from "../components/metric-chart";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure } from "../lib/forms";
@@ -239,21 +239,7 @@ export default function IncidentDetail() {
                   </td>
                   <td>
                     {canAct ? (
-                      <Form method="post" className="row">
-                        <input type="hidden" name="action_run_id" value={a.id} />
-                        <button type="submit" name="intent" value="approve" disabled={busy}>
-                          Approve
-                        </button>
-                        <button
-                          type="submit"
-                          name="intent"
-                          value="reject"
-                          className="secondary"
-                          disabled={busy}
-                        >
-                          Reject
-                        </button>
-                      </Form>
+                      <DecisionButtons name="action_run_id" value={a.id} disabled={busy} />
                     ) : (
                       <span className="muted">members decide</span>
                     )}

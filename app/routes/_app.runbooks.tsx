@@ -16,7 +16,7 @@ import {
   runView,
   startRunbook,
 } from "../../workers/services/runbooks";
-import { FormAlert, formatTime } from "../components/form-controls";
+import { DecisionButtons, FormAlert, formatTime } from "../components/form-controls";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure } from "../lib/forms";
 import { requestMeta } from "../lib/services.server";
@@ -154,15 +154,7 @@ export default function Runbooks() {
                 <td className="muted">{run.service ?? ""}</td>
                 <td>
                   {canEdit && run.status === "awaiting_approval" ? (
-                    <Form method="post" className="row">
-                      <input type="hidden" name="run_id" value={run.id} />
-                      <button type="submit" name="intent" value="approve">
-                        Approve
-                      </button>
-                      <button type="submit" name="intent" value="reject" className="secondary">
-                        Reject
-                      </button>
-                    </Form>
+                    <DecisionButtons name="run_id" value={run.id} />
                   ) : null}
                 </td>
               </tr>
