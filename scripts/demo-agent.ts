@@ -9,7 +9,9 @@ import { DEMO } from "./demo-fixture";
 const BASE = process.env.DEPLOYR_URL ?? "http://localhost:8787";
 const KEY = process.env.DEPLOYR_KEY ?? DEMO.apiKey;
 const MINUTE = 60_000;
-const SERVICE = "checkout";
+// `npm run demo:agent -- --service payments` sends the story for another service.
+const serviceFlag = process.argv.indexOf("--service");
+const SERVICE = serviceFlag > 0 ? (process.argv[serviceFlag + 1] ?? "checkout") : "checkout";
 
 let seed = 7;
 function jitter(): number {
@@ -95,7 +97,7 @@ async function main() {
   console.log(
     incidents.length > 0
       ? `\nIncident opened: ${[...new Set(incidents)].join(", ")}`
-      : "\nNo incident opened.",
+      : `\nNo incident opened: ${SERVICE} already alerted recently (a series rests after an alert, and an open incident takes later anomalies). Try \`npm run demo:agent -- --service ${SERVICE}-2\`.`,
   );
   console.log(`Open the dashboard at ${BASE} (${DEMO.email} / ${DEMO.password}).`);
 }
