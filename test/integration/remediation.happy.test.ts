@@ -6,7 +6,14 @@ import { services as servicesTable } from "../../workers/db/schema";
 import { runAction } from "../../workers/jobs/run-action";
 import { createServices } from "../../workers/services/container";
 import { AGENT_SECRET, CLOUDFLARE_TOKEN, GITHUB_TOKEN, K8S_TOKEN } from "../support/mock-providers";
-import { analyse, openIncident, poolExhaustionContext, providersBase, received } from "./analysis-harness";
+import {
+  analyse,
+  openIncident,
+  poolExhaustionContext,
+  providersBase,
+  received,
+  webhookPath,
+} from "./analysis-harness";
 import { addMember, api, expectError, registerTenant, type Tenant } from "./harness";
 import { eventually } from "./ingest-harness";
 
@@ -305,6 +312,12 @@ describe("autonomy and safety rails", () => {
     const tenant = await registerTenant();
     await registerService(tenant.orgId);
     await webhook(tenant);
+    const slackPath = webhookPath();
+    await api("/api/integrations/slack", {
+      method: "PUT",
+      token: tenant.token,
+      body: { webhook_url: `${providersBase}${slackPath}` },
+    });
     const put = await api("/api/services/checkout/autonomy", {
       method: "PUT",
       token: tenant.token,
@@ -325,6 +338,15 @@ describe("autonomy and safety rails", () => {
     );
     const history = await api("/api/dashboard/actions/history", { token: tenant.token });
     expect(history.body.actions[0]).toMatchObject({ decided_via: "policy" });
+    // The alert says who ran it, and why the others wait.
+    const [alert] = await received((r) => r.path === slackPath);
+    const text = JSON.stringify(alert?.body);
+    expect(text).toContain("by Deployr (autonomous mode)");
+    expect(text).toContain("Not run automatically");
+    // Log samples cited as evidence are redacted before they leave for Slack.
+    expect(text).toContain("timeout acquiring a connection");
+    expect(text).not.toContain("sk_live_");
+    expect(text).not.toContain("ops@example.com");
   });
 
   it("waits for a person when the kill switch is on, and says so", async () => {

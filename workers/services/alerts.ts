@@ -42,7 +42,9 @@ export async function buildIncidentAlert(
         title: actionRuns.title,
         risk: actionRuns.risk,
         status: actionRuns.status,
-        decidedBy: users.fullName,
+        decidedBy: sql<
+          string | null
+        >`coalesce(${users.fullName}, CASE ${actionRuns.decidedVia} WHEN 'policy' THEN 'Deployr (autonomous mode)' WHEN 'runbook' THEN 'a runbook' END)`,
         reasons: actionRuns.policyReasons,
       })
       .from(actionRuns)

@@ -1,4 +1,5 @@
 import type { AnalysisContext } from "./analysis-schema";
+import { redact } from "./redact";
 
 /**
  * The facts a root-cause analysis can rest on, extracted once from an incident's context:
@@ -220,7 +221,8 @@ export function extractSignals(context: AnalysisContext): Signals {
     if (!signature) continue;
     const seen = logs[signature];
     if (seen) seen.count++;
-    else logs[signature] = { count: 1, sample: line.message.slice(0, 200) };
+    // Samples are cited in analyses and alerts that leave for Slack: never with secrets in them.
+    else logs[signature] = { count: 1, sample: redact(line.message).slice(0, 200) };
   }
   const times = context.anomalies.map((a) => Date.parse(a.detected_at)).filter(Number.isFinite);
   const firstAnomalyAt = times.length > 0 ? Math.min(...times) : null;

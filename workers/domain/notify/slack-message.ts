@@ -192,9 +192,12 @@ function actionBlocks(actions: AlertAction[]): Block[] {
   const blocks: Block[] = [];
   for (const action of actions.slice(0, MAX_ACTIONS)) {
     if (action.status === "pending" || action.status === "proposed") {
+      const why = action.reasons?.length
+        ? `\n_Not run automatically: ${escapeMrkdwn(action.reasons.join("; "))}_`
+        : "";
       blocks.push(
         section(
-          `*Awaiting approval:* ${escapeMrkdwn(action.title)} ${RISK_EMOJI[action.risk]} _risk ${action.risk}_`,
+          `*Awaiting approval:* ${escapeMrkdwn(action.title)} ${RISK_EMOJI[action.risk]} _risk ${action.risk}_${why}`,
         ),
       );
       blocks.push({
