@@ -9,7 +9,11 @@ import { hasRole } from "../../workers/domain/auth/roles";
 import { ApiError } from "../../workers/errors";
 import { refreshIncidentAlert } from "../../workers/services/alerts";
 import { incidentDetail } from "../../workers/services/dashboard";
-import { decideActionRun, transitionIncident } from "../../workers/services/incident-response";
+import {
+  decideActionRun,
+  setActionParams,
+  transitionIncident,
+} from "../../workers/services/incident-response";
 import { DecisionButtons, FormAlert, formatTime } from "../components/form-controls";
 import { MetricChart } from "../components/metric-chart";
 import { requireSessionUser } from "../lib/auth.server";
@@ -78,6 +82,24 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           .slice(0, 2000) || null;
       await transitionIncident(services, actor, incidentId, "resolve", note);
       return data({ ok: true as const, message: "Resolved" });
+    }
+    if (intent === "params") {
+      let params: unknown;
+      try {
+        params = JSON.parse(String(form.get("params") ?? "{}"));
+      } catch {
+        return data({ ok: false as const, formError: "Parameters must be a JSON object" }, 400);
+      }
+      if (typeof params !== "object" || params === null || Array.isArray(params)) {
+        return data({ ok: false as const, formError: "Parameters must be a JSON object" }, 400);
+      }
+      await setActionParams(
+        services,
+        { ...actor, ip: requestMeta(request).ip },
+        String(form.get("action_run_id") ?? ""),
+        params as Record<string, unknown>,
+      );
+      return data({ ok: true as const, message: "Parameters saved" });
     }
     if (intent === "approve" || intent === "reject") {
       const run = await decideActionRun(
@@ -232,6 +254,23 @@ export default function IncidentDetail() {
                     <div className="muted">{a.reasoning}</div>
                     {a.policy_reasons.length > 0 ? (
                       <div className="muted">Not run automatically: {a.policy_reasons.join("; ")}</div>
+                    ) : null}
+                    {canAct ? (
+                      <details>
+                        <summary className="muted">Parameters ({a.kind})</summary>
+                        <Form method="post" className="row">
+                          <input type="hidden" name="action_run_id" value={a.id} />
+                          <input
+                            name="params"
+                            className="mono"
+                            aria-label={`Parameters of ${a.title}`}
+                            defaultValue={JSON.stringify(a.params)}
+                          />
+                          <button type="submit" name="intent" value="params" className="secondary">
+                            Save
+                          </button>
+                        </Form>
+                      </details>
                     ) : null}
                   </td>
                   <td>

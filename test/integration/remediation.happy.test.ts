@@ -277,6 +277,57 @@ describe("the run state machine", () => {
     warn.mockRestore();
   });
 
+  it("refuses to approve an action whose parameters it could not run with, until they are set", async () => {
+    const tenant = await registerTenant();
+    const { actionRunId } = await incidentWithAction(tenant, "block_ip_range");
+    const refused = await api("/api/dashboard/action/approve", {
+      token: tenant.token,
+      body: { action_run_id: actionRunId },
+    });
+    expectError(refused, 422, "validation_failed");
+    expect(refused.body.error.message).toMatch(/Set the action's parameters/);
+    expect((await runOf(actionRunId)).status).toBe("pending");
+    expectError(
+      await api(`/api/dashboard/actions/${actionRunId}`, {
+        method: "PATCH",
+        token: tenant.token,
+        body: { params: { cidr: "everything" } },
+      }),
+      422,
+    );
+    const set = await api(`/api/dashboard/actions/${actionRunId}`, {
+      method: "PATCH",
+      token: tenant.token,
+      body: { params: { cidr: "203.0.113.0/24" } },
+    });
+    expect(set.body.action.params).toEqual({ cidr: "203.0.113.0/24", minutes: 60 });
+    expect(
+      (
+        await api("/api/dashboard/action/approve", {
+          token: tenant.token,
+          body: { action_run_id: actionRunId },
+        })
+      ).status,
+    ).toBe(200);
+    expectError(
+      await api(`/api/dashboard/actions/${actionRunId}`, {
+        method: "PATCH",
+        token: tenant.token,
+        body: { params: { cidr: "198.51.100.0/24" } },
+      }),
+      409,
+    );
+    const other = await registerTenant();
+    expectError(
+      await api(`/api/dashboard/actions/${actionRunId}`, {
+        method: "PATCH",
+        token: other.token,
+        body: { params: {} },
+      }),
+      404,
+    );
+  });
+
   it("never approves twice: a second decision is a 409", async () => {
     const tenant = await registerTenant();
     const { actionRunId } = await incidentWithAction(tenant, "restart_service");

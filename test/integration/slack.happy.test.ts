@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { slackSignature } from "../../workers/auth/slack-signature";
 import { blockKitViolations, type SlackMessage } from "../../workers/domain/notify/slack-message";
+import { AGENT_SECRET } from "../support/mock-providers";
 import {
   analyse,
   openIncident,
@@ -285,13 +286,24 @@ describe("Slack interactions", () => {
 
   it("acknowledges at once, records the member's decision and updates the message", async () => {
     const { tenant, slackUser, actionRunId } = await setup();
+    const agentPath = `/agent/${crypto.randomUUID()}`;
+    await api("/api/integrations/executors/webhook", {
+      method: "PUT",
+      token: tenant.token,
+      body: { url: `${providersBase}${agentPath}`, signing_secret: AGENT_SECRET },
+    });
     const responsePath = `/actions/T0001/${crypto.randomUUID()}`;
     const res = await post(
       await signedInteraction(buttonPress(slackUser, "approve_action", actionRunId, responsePath)),
     );
     expect(res.status).toBe(200);
-    // Once approved the run is queued for execution (and fails here: no executor is configured).
     await eventually(async () => ((await statusOf(actionRunId)).decided_by ? true : null));
+    // The approval queued the run, and the customer's agent received it.
+    const [call] = await eventually(async () => {
+      const got = await received((r) => r.path === agentPath);
+      return got.length > 0 ? got : null;
+    });
+    expect(call?.headers["idempotency-key"]).toBe(actionRunId);
     expect(await statusOf(actionRunId)).toMatchObject({ decided_by: tenant.userId, decided_via: "slack" });
     const [update] = await eventually(async () => {
       const got = await received((r) => r.path === responsePath);

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { newId } from "../auth/tokens";
 import { actionRuns, incidentEvents, incidents } from "../db/schema";
+import { validateParams } from "../domain/remediation/catalog";
 import { sourcesOf } from "../domain/remediation/run-state";
 import { ApiError, notFound } from "../errors";
 import type { Services } from "./container";
@@ -35,6 +36,7 @@ export async function decideActionRun(
   reason: string | null,
 ) {
   const now = services.now();
+  if (decision === "approved") await requireRunnableParams(services, decider.orgId, actionRunId);
   const updated = await services.db
     .update(actionRuns)
     .set({
@@ -98,6 +100,71 @@ export async function decideActionRun(
     await services.actions.send({ type: "action.execute", org_id: decider.orgId, action_run_id: run.id });
   }
   return run;
+}
+
+/** An action is only approved with parameters its catalogue entry accepts: it could not run otherwise. */
+async function requireRunnableParams(services: Services, orgId: string, actionRunId: string) {
+  const run = await services.db
+    .select({ kind: actionRuns.kind, params: actionRuns.params })
+    .from(actionRuns)
+    .where(and(eq(actionRuns.id, actionRunId), eq(actionRuns.orgId, orgId)))
+    .get();
+  if (!run) throw notFound("Action");
+  const params = validateParams(run.kind, run.params);
+  if (!params.ok) {
+    throw new ApiError(
+      "validation_failed",
+      `Set the action's parameters before approving it: ${params.errors.join("; ")}`,
+      {
+        details: params.errors.map((message) => ({ path: "params", message })),
+      },
+    );
+  }
+}
+
+/** Sets the parameters of an action still waiting for a decision, validated against its catalogue entry. */
+export async function setActionParams(
+  services: Services,
+  actor: { orgId: string; userId: string; ip?: string | null },
+  actionRunId: string,
+  params: Record<string, unknown>,
+) {
+  const run = await services.db
+    .select({ kind: actionRuns.kind, status: actionRuns.status, incidentId: actionRuns.incidentId })
+    .from(actionRuns)
+    .where(and(eq(actionRuns.id, actionRunId), eq(actionRuns.orgId, actor.orgId)))
+    .get();
+  if (!run) throw notFound("Action");
+  const parsed = validateParams(run.kind, params);
+  if (!parsed.ok) {
+    throw new ApiError("validation_failed", "The parameters are not valid for this action", {
+      details: parsed.errors.map((message) => ({ path: "params", message })),
+    });
+  }
+  const now = services.now();
+  const updated = await services.db
+    .update(actionRuns)
+    .set({ params: parsed.params, updatedAt: now })
+    .where(
+      and(
+        eq(actionRuns.id, actionRunId),
+        eq(actionRuns.orgId, actor.orgId),
+        inArray(actionRuns.status, ["proposed", "pending"]),
+      ),
+    )
+    .returning({ id: actionRuns.id, params: actionRuns.params, status: actionRuns.status });
+  if (updated.length === 0) throw new ApiError("conflict", `The action is already ${run.status}`);
+  await services.audit.record({
+    orgId: actor.orgId,
+    actorType: "user",
+    actorId: actor.userId,
+    action: "action.params_set",
+    targetType: "action_run",
+    targetId: actionRunId,
+    metadata: { kind: run.kind, params: parsed.params },
+    ip: actor.ip ?? null,
+  });
+  return updated[0]!;
 }
 
 type Transition = "acknowledge" | "resolve" | "reopen";

@@ -51,15 +51,17 @@ const resource = z.strictObject({
   container: z.string().min(1).max(63).optional(),
   increase_percent: z.number().int().min(5).max(200).default(25),
 });
-const flag = z.strictObject({ flag: z.string().min(1).max(200) });
-const node = z.strictObject({ node: z.string().min(1).max(253) });
+// Targets a person or the customer's agent may leave out: the agent then picks (the flags shipped
+// with the release, the unhealthy node, the service's own queue).
+const flag = z.strictObject({ flag: z.string().min(1).max(200).optional() });
+const node = z.strictObject({ node: z.string().min(1).max(253).optional() });
 const version = z.strictObject({ to_version: z.string().min(1).max(100).optional() });
 const duration = z.strictObject({ minutes: z.number().int().min(1).max(1440).default(30) });
 const cidr = z.strictObject({
   cidr: z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/),
   minutes: z.number().int().min(1).max(1440).default(60),
 });
-const queue = z.strictObject({ queue: z.string().min(1).max(200) });
+const queue = z.strictObject({ queue: z.string().min(1).max(200).optional() });
 const cachePurge = z.strictObject({
   purge_everything: z.boolean().default(false),
   files: z.array(z.url()).max(30).optional(),
@@ -145,7 +147,10 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     reversible: true,
   }),
   entry("increase_autoscaler_max", "Raise the autoscaler's maximum", "compute", "low", {
-    params: z.strictObject({ max_replicas: z.number().int().min(1).max(1000) }),
+    params: z.strictObject({
+      max_replicas: z.number().int().min(1).max(1000).optional(),
+      increase_percent: z.number().int().min(5).max(200).default(50),
+    }),
     reversible: true,
   }),
   entry("scale_up_memory", "Raise the memory limit", "compute", "low", {
@@ -178,7 +183,10 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     verification: { metrics: ["db_connections"], watchMinutes: 5 },
   }),
   entry("increase_pool_size", "Raise the connection pool size", "database", "medium", {
-    params: z.strictObject({ pool_size: z.number().int().min(1).max(1000) }),
+    params: z.strictObject({
+      pool_size: z.number().int().min(1).max(1000).optional(),
+      increase_percent: z.number().int().min(5).max(200).default(50),
+    }),
     verification: { metrics: ["db_connections", "latency"], watchMinutes: 10 },
     reversible: true,
   }),

@@ -1,12 +1,13 @@
 import { type Context, Hono } from "hono";
 import { refreshIncidentAlert } from "../../services/alerts";
 import { dashboardStats, incidentDetail, listActions, searchIncidents } from "../../services/dashboard";
-import { decideActionRun, transitionIncident } from "../../services/incident-response";
+import { decideActionRun, setActionParams, transitionIncident } from "../../services/incident-response";
 import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import {
   actionDecisionBody,
   actionParams,
+  actionParamsBody,
   actionsQuery,
   decisionReasonBody,
   historyQuery,
@@ -141,9 +142,39 @@ dashboardRoutes.post(
   async (c) => decide(c, c.req.valid("param").id, "rejected", c.req.valid("json").reason ?? null),
 );
 
+dashboardRoutes.patch(
+  "/actions/:id",
+  requireRole("member"),
+  pathParams(actionParams),
+  jsonBody(actionParamsBody),
+  async (c) => {
+    const actor = userPrincipal(c.get("principal"));
+    const action = await setActionParams(
+      c.get("services"),
+      { orgId: actor.orgId, userId: actor.userId, ip: c.get("meta").ip },
+      c.req.valid("param").id,
+      c.req.valid("json").params,
+    );
+    return c.json({ action }, 200);
+  },
+);
+
 const tag = "Incidents";
 const user = { auth: "user_or_api_key" as const, apiKeyScopes: ["read"] };
 export const dashboardDocs: RouteDoc[] = [
+  {
+    method: "patch",
+    path: "/api/dashboard/actions/{id}",
+    tag,
+    summary:
+      "Set the parameters of an action waiting for a decision (validated against its catalogue schema)",
+    auth: "user",
+    minRole: "member",
+    params: actionParams,
+    body: actionParamsBody,
+    success: { status: 200, description: "Updated" },
+    errors: [400, 401, 403, 404, 409, 422],
+  },
   {
     method: "get",
     path: "/api/dashboard/stats",

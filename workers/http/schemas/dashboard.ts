@@ -49,3 +49,5 @@ export const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: epochMs.optional(),
 });
+
+export const actionParamsBody = z.strictObject({ params: z.record(z.string(), z.unknown()) });
