@@ -2,9 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { ExecutorError } from "../adapters/executors/executor";
 import { newId } from "../auth/tokens";
 import { actionRuns, incidentEvents } from "../db/schema";
-import { catalogEntry, validateParams } from "../domain/remediation/catalog";
 import type { Services } from "../services/container";
-import { chooseExecutor, executorsFor } from "../services/executors";
+import { prepareExecution } from "../services/executors";
 import type { ActionMessage } from "../services/remediation";
 
 /** Executor calls for one run: beyond this many, a transient failure becomes a failed run. */
@@ -98,38 +97,14 @@ export async function runAction(
   }
   if (!run) return "skipped";
 
-  const entry = catalogEntry(run.kind);
-  if (!entry) {
-    await fail(services, run, `"${run.kind}" is not in the action catalogue`);
+  const prepared = await prepareExecution(services, run, fetchFn);
+  if (!prepared.ok) {
+    await fail(services, run, prepared.message);
     return "failed";
   }
-  const params = validateParams(run.kind, run.params);
-  if (!params.ok) {
-    await fail(services, run, `invalid parameters: ${params.errors.join("; ")}`);
-    return "failed";
-  }
-  const executor = chooseExecutor(entry, await executorsFor(services, run.orgId, fetchFn));
-  if (!executor) {
-    await fail(
-      services,
-      run,
-      `no executor configured for ${run.kind} (one of: ${entry.executors.join(", ")})`,
-    );
-    return "failed";
-  }
+  const { entry, executor, request } = prepared;
   try {
-    const result = await executor.execute(
-      {
-        actionRunId: run.id,
-        kind: run.kind,
-        params: params.params,
-        service: run.service,
-        environment: run.environment,
-        incidentId: run.incidentId,
-        startedAt: run.startedAt ?? now,
-      },
-      "live",
-    );
+    const result = await executor.execute(request, "live");
     const done = services.now();
     await services.db
       .update(actionRuns)

@@ -1,13 +1,18 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import { CloudflareExecutor } from "../adapters/executors/cloudflare-executor";
-import type { ActionExecutor } from "../adapters/executors/executor";
+import type { ActionExecutor, ExecutionRequest } from "../adapters/executors/executor";
 import { GitHubActionsExecutor } from "../adapters/executors/github-executor";
 import { KubernetesExecutor } from "../adapters/executors/kubernetes-executor";
 import { WebhookExecutor } from "../adapters/executors/webhook-executor";
 import { integrations } from "../db/schema";
 import { checkOutboundUrl } from "../domain/notify/outbound-https";
-import type { CatalogEntry, ExecutorKind } from "../domain/remediation/catalog";
+import {
+  type CatalogEntry,
+  catalogEntry,
+  type ExecutorKind,
+  validateParams,
+} from "../domain/remediation/catalog";
 import { ApiError } from "../errors";
 import type { ExecutorKindName, executorBodies } from "../http/schemas/executors";
 import type { RequestMeta, Services } from "./container";
@@ -153,4 +158,61 @@ export function chooseExecutor(
     }
   }
   return null;
+}
+
+/**
+ * Everything a run needs before an executor is called: its catalogue entry, validated
+ * parameters and the executor that will run it; or why it cannot run. The runner and the
+ * dry run share it, so a dry run shows exactly what the run would do.
+ */
+export async function prepareExecution(
+  services: Services,
+  run: {
+    id: string;
+    orgId: string;
+    kind: string;
+    params: unknown;
+    service: string;
+    environment: string;
+    incidentId: string;
+    startedAt: number | null;
+  },
+  fetchFn?: typeof fetch,
+): Promise<
+  | { ok: true; entry: CatalogEntry; executor: ActionExecutor; request: ExecutionRequest }
+  | { ok: false; reason: "unknown_action" | "invalid_params" | "no_executor"; message: string }
+> {
+  const entry = catalogEntry(run.kind);
+  if (!entry)
+    return { ok: false, reason: "unknown_action", message: `"${run.kind}" is not in the action catalogue` };
+  const params = validateParams(run.kind, run.params);
+  if (!params.ok) {
+    return {
+      ok: false,
+      reason: "invalid_params",
+      message: `invalid parameters: ${params.errors.join("; ")}`,
+    };
+  }
+  const executor = chooseExecutor(entry, await executorsFor(services, run.orgId, fetchFn));
+  if (!executor) {
+    return {
+      ok: false,
+      reason: "no_executor",
+      message: `no executor configured for ${run.kind} (one of: ${entry.executors.join(", ")})`,
+    };
+  }
+  return {
+    ok: true,
+    entry,
+    executor,
+    request: {
+      actionRunId: run.id,
+      kind: run.kind,
+      params: params.params,
+      service: run.service,
+      environment: run.environment,
+      incidentId: run.incidentId,
+      startedAt: run.startedAt ?? services.now(),
+    },
+  };
 }

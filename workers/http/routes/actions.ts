@@ -2,10 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { actionRuns, services as servicesTable } from "../../db/schema";
-import { ACTION_CATALOG, catalogEntry, validateParams } from "../../domain/remediation/catalog";
+import { ACTION_CATALOG } from "../../domain/remediation/catalog";
 import type { AutonomyPolicy } from "../../domain/remediation/safety-rails";
 import { ApiError, notFound } from "../../errors";
-import { chooseExecutor, executorsFor } from "../../services/executors";
+import { prepareExecution } from "../../services/executors";
 import { learnedPatterns } from "../../services/learning";
 import {
   actionsPausedState,
@@ -131,32 +131,16 @@ actionRoutes.post(
       .where(and(eq(actionRuns.id, c.req.valid("param").id), eq(actionRuns.orgId, orgId)))
       .get();
     if (!run) throw notFound("Action");
-    const entry = catalogEntry(run.kind);
-    if (!entry) throw new ApiError("validation_failed", `"${run.kind}" is not in the action catalogue`);
-    const params = validateParams(run.kind, run.params);
-    if (!params.ok)
-      throw new ApiError("validation_failed", "The action's parameters are not valid", {
-        details: params.errors.map((message) => ({ message })),
-      });
-    const executor = chooseExecutor(entry, await executorsFor(services, orgId));
-    if (!executor) {
+    // A dry run starts nothing: it shows the plan for a start now.
+    const prepared = await prepareExecution(services, { ...run, startedAt: null });
+    if (!prepared.ok) {
       throw new ApiError(
-        "conflict",
-        `No executor is configured for ${run.kind} (one of: ${entry.executors.join(", ")})`,
+        prepared.reason === "no_executor" ? "conflict" : "validation_failed",
+        prepared.message,
       );
     }
-    const plan = await executor.execute(
-      {
-        actionRunId: run.id,
-        kind: run.kind,
-        params: params.params,
-        service: run.service,
-        environment: run.environment,
-        incidentId: run.incidentId,
-        startedAt: services.now(),
-      },
-      "dry_run",
-    );
+    const { executor } = prepared;
+    const plan = await executor.execute(prepared.request, "dry_run");
     return c.json({ dry_run: true, executor: executor.kind, summary: plan.summary, calls: plan.calls }, 200);
   },
 );
