@@ -1,4 +1,4 @@
-import { toHex } from "./encoding";
+import { hmacSha256Hex } from "./hmac";
 import { timingSafeEqual } from "./tokens";
 
 /**
@@ -14,15 +14,7 @@ export async function slackSignature(
   timestamp: string,
   body: string,
 ): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(signingSecret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`v0:${timestamp}:${body}`));
-  return `v0=${toHex(mac)}`;
+  return `v0=${await hmacSha256Hex(signingSecret, `v0:${timestamp}:${body}`)}`;
 }
 
 export type SlackVerification = { ok: true } | { ok: false; reason: "missing" | "stale" | "mismatch" };

@@ -6,7 +6,7 @@ import { GitHubActionsExecutor } from "../adapters/executors/github-executor";
 import { KubernetesExecutor } from "../adapters/executors/kubernetes-executor";
 import { WebhookExecutor } from "../adapters/executors/webhook-executor";
 import { integrations } from "../db/schema";
-import { checkOutboundUrl } from "../domain/notify/outbound-https";
+import { checkOutboundUrl } from "../domain/notify/outbound-url";
 import {
   type CatalogEntry,
   catalogEntry,

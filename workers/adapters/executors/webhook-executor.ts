@@ -1,4 +1,4 @@
-import { toHex } from "../../auth/encoding";
+import { hmacSha256Hex } from "../../auth/hmac";
 import {
   type ActionExecutor,
   type ExecutionRequest,
@@ -15,15 +15,7 @@ import {
  * `Idempotency-Key` (the run id) so a retried delivery is recognised.
  */
 export async function signWebhook(secret: string, timestamp: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
-  return `v1=${toHex(mac)}`;
+  return `v1=${await hmacSha256Hex(secret, `${timestamp}.${body}`)}`;
 }
 
 export class WebhookExecutor implements ActionExecutor {

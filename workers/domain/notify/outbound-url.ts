@@ -8,11 +8,11 @@ const SLACK_HOSTS = new Set(["hooks.slack.com", "hooks.slack-gov.com"]);
 
 export type UrlCheck = { ok: true; url: string } | { ok: false; reason: string };
 
-export function checkSlackUrl(
-  raw: string,
-  allowInsecure: boolean,
-  kind: "webhook" | "response_url",
-): UrlCheck {
+/**
+ * A URL that a user configures for Deployr to call (an agent's webhook, a Kubernetes API):
+ * https, no credentials in it, unless ALLOW_INSECURE_OUTBOUND for local runs and tests.
+ */
+export function checkOutboundUrl(raw: string, allowInsecure: boolean): UrlCheck {
   let url: URL;
   try {
     url = new URL(raw);
@@ -20,9 +20,19 @@ export function checkSlackUrl(
     return { ok: false, reason: "is not a URL" };
   }
   if (url.username || url.password) return { ok: false, reason: "must not carry credentials" };
-  if (allowInsecure && (url.protocol === "http:" || url.protocol === "https:"))
-    return { ok: true, url: url.toString() };
-  if (url.protocol !== "https:") return { ok: false, reason: "must use https" };
+  if (url.protocol === "https:") return { ok: true, url: url.toString() };
+  if (allowInsecure && url.protocol === "http:") return { ok: true, url: url.toString() };
+  return { ok: false, reason: "must use https" };
+}
+
+export function checkSlackUrl(
+  raw: string,
+  allowInsecure: boolean,
+  kind: "webhook" | "response_url",
+): UrlCheck {
+  const base = checkOutboundUrl(raw, allowInsecure);
+  if (!base.ok || allowInsecure) return base;
+  const url = new URL(base.url);
   if (!SLACK_HOSTS.has(url.hostname) || url.port !== "")
     return { ok: false, reason: "must be on hooks.slack.com" };
   const path =
@@ -33,7 +43,7 @@ export function checkSlackUrl(
       reason: kind === "webhook" ? "is not a Slack incoming-webhook URL" : "is not a Slack response URL",
     };
   }
-  return { ok: true, url: url.toString() };
+  return base;
 }
 
 /** What may be shown of a webhook URL: enough to recognise it, not enough to use it. */

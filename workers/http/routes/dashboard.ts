@@ -44,39 +44,29 @@ dashboardRoutes.get("/incidents/:id", requireRole("viewer"), pathParams(incident
   c.json(await incidentDetail(c.get("services"), c.get("principal").orgId, c.req.valid("param").id), 200),
 );
 
-function transition(kind: "acknowledge" | "resolve" | "reopen") {
-  return async (c: Context<AppEnv>) => {
-    const actor = userPrincipal(c.get("principal"));
-    const incidentId = c.req.param("id") ?? "";
-    let note: string | null = null;
-    if (kind === "resolve" && c.req.header("content-type")?.includes("application/json")) {
-      const body = resolveBody.safeParse(await c.req.json().catch(() => ({})));
-      note = body.success ? (body.data.note ?? null) : null;
-    }
-    const incident = await transitionIncident(c.get("services"), actor, incidentId, kind, note);
-    return c.json({ incident: { id: incident.id, status: incident.status } }, 200);
-  };
+async function transition(
+  c: Context<AppEnv>,
+  kind: "acknowledge" | "resolve" | "reopen",
+  note: string | null,
+) {
+  const actor = userPrincipal(c.get("principal"));
+  const incident = await transitionIncident(c.get("services"), actor, c.req.param("id") ?? "", kind, note);
+  return c.json({ incident: { id: incident.id, status: incident.status } }, 200);
 }
 
 for (const base of ["/incidents/:id", "/incident/:id"]) {
-  dashboardRoutes.post(
-    `${base}/acknowledge`,
-    requireRole("member"),
-    pathParams(incidentParams),
-    transition("acknowledge"),
+  dashboardRoutes.post(`${base}/acknowledge`, requireRole("member"), pathParams(incidentParams), (c) =>
+    transition(c, "acknowledge", null),
   );
   dashboardRoutes.post(
     `${base}/resolve`,
     requireRole("member"),
     pathParams(incidentParams),
     jsonBody(resolveBody),
-    transition("resolve"),
+    (c) => transition(c, "resolve", c.req.valid("json").note ?? null),
   );
-  dashboardRoutes.post(
-    `${base}/reopen`,
-    requireRole("member"),
-    pathParams(incidentParams),
-    transition("reopen"),
+  dashboardRoutes.post(`${base}/reopen`, requireRole("member"), pathParams(incidentParams), (c) =>
+    transition(c, "reopen", null),
   );
 }
 
