@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_DETECTOR_CONFIG } from "../../workers/domain/detection/detector";
 import { addMember, api, expectError } from "./harness";
 import { incidentScenario, ingest, MINUTE, registerAgent } from "./ingest-harness";
 
@@ -189,7 +190,7 @@ describe("dedup on a fast series", () => {
 describe("flapping", () => {
   it("raises a series that keeps flipping once as flapping, then keeps it quiet", async () => {
     const agent = await registerAgent();
-    const start = Date.now() - 25 * MINUTE;
+    const start = Date.now() - 40 * MINUTE;
     const at = (i: number) => start + i * 1000;
     const point = (i: number, value: number) => ({
       timestamp: at(i),
@@ -212,8 +213,10 @@ describe("flapping", () => {
             : "raised"
           : `suppressed:${svc.suppressed[0]?.reason}`,
       );
-      await ingest(agent, "metrics", steady(i + 1, i + 211));
-      i += 211;
+      // longer than the detector's rest period, so every spike is judged afresh
+      const gap = DEFAULT_DETECTOR_CONFIG.restPoints + 11;
+      await ingest(agent, "metrics", steady(i + 1, i + gap));
+      i += gap;
     }
     expect(outcomes).toEqual([
       "raised",

@@ -19,9 +19,41 @@ const overrides = process.env.NAB_CONFIG
   : {};
 const config: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, ...overrides };
 
-export function productionScores(rows: { timestamp: number; value: number }[]): number[] {
-  const state = createDetectorState(config);
-  return rows.map((row) => detect(state, row.value, row.timestamp, config).score);
+export function productionScores(
+  rows: { timestamp: number; value: number }[],
+  settings: DetectorConfig = config,
+): number[] {
+  const state = createDetectorState(settings);
+  return rows.map((row) => detect(state, row.value, row.timestamp, settings).score);
+}
+
+/**
+ * NAB_SWEEP=1: each setting alone at half and at twice its value (counts stay whole), to show
+ * whether the default sits on a plateau or on a knife's edge tuned to this corpus.
+ */
+function printSweep(corpus: ReturnType<typeof loadCorpus>) {
+  const score = (settings: DetectorConfig) =>
+    scoreCorpus(
+      corpus.map((s) => ({
+        name: s.name,
+        scores: productionScores(s.rows, settings),
+        windows: windowsToIndices(
+          s.rows.map((r) => r.timestamp),
+          s.windows,
+        ),
+      })),
+      PROFILES.standard,
+    ).normalized;
+  console.log(`\nsensitivity (standard score; default ${score(config).toFixed(1)})`);
+  for (const [key, value] of Object.entries(config) as [keyof DetectorConfig, number][]) {
+    const vary = (factor: number) =>
+      Number.isInteger(value) ? Math.max(1, Math.round(value * factor)) : value * factor;
+    const cells = [0.5, 2].map((factor) => {
+      const varied = vary(factor);
+      return `${String(varied).padStart(7)}: ${score({ ...config, [key]: varied }).toFixed(1)}`;
+    });
+    console.log(`   ${key.padEnd(18)} ${String(value).padStart(7)}   ${cells.join("   ")}`);
+  }
 }
 
 /** Per series at the corpus threshold: windows found (and how early), windows missed, false alarms. */
@@ -85,6 +117,7 @@ function main() {
     );
     if (process.env.NAB_VERBOSE && name.startsWith("deployr")) printDiagnostics(scored, standard.threshold);
   }
+  if (process.env.NAB_SWEEP) printSweep(corpus);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 

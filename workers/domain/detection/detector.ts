@@ -1,3 +1,10 @@
+import {
+  type EnvelopeConfig,
+  type EnvelopeState,
+  envelopeExcess,
+  isNewsworthyRecord,
+  learnEnvelope,
+} from "./envelope";
 import { type EwStats, emptyStats, stdDev, updateStats } from "./ewstats";
 
 /**
@@ -12,7 +19,11 @@ import { type EwStats, emptyStats, stdDev, updateStats } from "./ewstats";
  *    a daily rise that fails to come is one.
  * 3. Likelihood: the recent deviations (smoothed over a few points) compared with the series'
  *    own history of deviations, so spiky-but-normal series calibrate themselves.
- * 4. Rest period: after an alert the same episode does not alert again for `restPoints`.
+ * 4. Envelope (envelope.ts): a value beyond everything the series has ever shown, by more
+ *    than `envelopeMargin` of that range, is an anomaly whatever its z-score says, unless the
+ *    series sets records all the time (drift). NAB: +7 points, the largest single gain measured.
+ * 5. Rest period: after an alert the same episode does not alert again for `restPoints`,
+ *    unless it breaks the envelope (4).
  * Outliers enter the baseline clipped to `clipSigma`, so an anomaly cannot drag its baseline
  * along; a level that persists for `shiftAcceptance` points becomes the new normal. The hour's
  * profile deliberately learns raw values: a spiky-but-normal series must widen its own hours'
@@ -22,7 +33,7 @@ import { type EwStats, emptyStats, stdDev, updateStats } from "./ewstats";
  *
  * Measured on NAB by `npm run bench:nab` (one configuration for every series).
  */
-export interface DetectorConfig {
+export interface DetectorConfig extends EnvelopeConfig {
   baselineWindow: number;
   coldStart: number;
   seasonBuckets: number;
@@ -51,16 +62,21 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   seasonBuckets: 24,
   seasonMinSamples: 3,
   seasonPrior: 10,
-  seasonWindow: 50,
-  deviationWindow: 1000,
-  shortWindow: 8,
+  seasonWindow: 100,
+  deviationWindow: 2000,
+  shortWindow: 12,
   clipSigma: 4,
   shiftAcceptance: 60,
   surpriseScale: 4,
   alertSurprise: 2.5,
-  restPoints: 200,
+  restPoints: 300,
   likelihoodWarmup: 30,
   deviationClip: 8,
+  envelopeMargin: 0.02,
+  envelopeWarmup: 200,
+  recordWindow: 200,
+  maxRecordRate: 0.03,
+  recordMinSigma: 0.25,
 };
 
 /** Everything the detector remembers about one series; plain JSON, stored by the Durable Object. */
@@ -73,6 +89,8 @@ export interface DetectorState {
   /** consecutive points beyond clipSigma on the same side (+n above, -n below) */
   run: number;
   restLeft: number;
+  /** all-time range (absent in state stored before the envelope existed, and until the first point) */
+  envelope?: EnvelopeState;
 }
 
 export function createDetectorState(config: DetectorConfig = DEFAULT_DETECTOR_CONFIG): DetectorState {
@@ -101,6 +119,8 @@ export interface Detection {
   baselineStdDev: number;
   /** how unusual the recent deviations are for this series */
   surprise: number;
+  /** how far beyond the all-time range the value landed, as a fraction of it (0 inside) */
+  envelopeExcess: number;
   warm: boolean;
 }
 
@@ -152,6 +172,7 @@ export function detect(
   let score = 0;
   let surprise = 0;
   let alert = false;
+  const excess = warm ? envelopeExcess(state.envelope, value) : 0;
   if (warm) {
     state.shortDeviation += (effectiveZ - state.shortDeviation) * (2 / (config.shortWindow + 1));
     surprise =
@@ -159,10 +180,15 @@ export function detect(
         ? (state.shortDeviation - state.deviation.mean) / scaleFloor(state.deviation)
         : 0;
     score = surprise > 0 ? surprise / (surprise + config.surpriseScale) : 0;
-    if (state.restLeft > 0) {
+    const outside = warm && isNewsworthyRecord(state.envelope, value, state.n, baselineStdDev, config);
+    // beyond the margin the score is at least 0.5, above the alert threshold's score
+    if (outside) score = Math.max(score, excess / (excess + config.envelopeMargin));
+    // A record breaks through the rest period: a new all-time high or low is news even
+    // while an earlier episode is quiet (NAB +3.3 over resting through it).
+    if (state.restLeft > 0 && !outside) {
       state.restLeft--;
       score = 0;
-    } else if (surprise >= config.alertSurprise) {
+    } else if (surprise >= config.alertSurprise || outside) {
       alert = true;
       state.restLeft = config.restPoints;
     }
@@ -187,7 +213,8 @@ export function detect(
       : value;
   updateStats(state.level, learned, config.baselineWindow);
   updateStats(bucket, value, config.seasonWindow);
+  state.envelope = learnEnvelope(state.envelope, value, config);
   state.n++;
 
-  return { score, alert, zScore, baselineMean, baselineStdDev, surprise, warm };
+  return { score, alert, zScore, baselineMean, baselineStdDev, surprise, envelopeExcess: excess, warm };
 }
