@@ -23,6 +23,27 @@ export interface SeriesResult {
   baseline: number[][];
 }
 
+const MAX_RAW_POINTS = 10_000;
+
+/** The raw points of a series in [from, to], in time order (the first 10,000). */
+function rawPoints(sql: Sql, key: string, from: number, to: number): number[][] {
+  const points: number[][] = [];
+  const rows = sql.exec<{ points: string }>(
+    "SELECT points FROM point_batches WHERE series_key = ? AND last_ts >= ? AND first_ts <= ?",
+    key,
+    from,
+    to,
+  );
+  for (const row of rows) {
+    for (const p of JSON.parse(row.points) as [number, number][]) {
+      if (p[0] >= from && p[0] <= to) points.push(p);
+    }
+  }
+  // stable: points with the same timestamp keep their arrival order
+  points.sort((a, b) => a[0]! - b[0]!);
+  return points.slice(0, MAX_RAW_POINTS);
+}
+
 export function queryMetrics(sql: Sql, query: MetricQuery): SeriesResult[] {
   const series = sql
     .exec<{ key: string; metric: string; environment: string; labels: string }>(
@@ -61,15 +82,7 @@ export function queryMetrics(sql: Sql, query: MetricQuery): SeriesResult[] {
       ]);
     let points: number[][];
     if (raw) {
-      points = sql
-        .exec<{ ts: number; value: number }>(
-          "SELECT ts, value FROM points WHERE series_key = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT 10000",
-          s.key,
-          query.from,
-          query.to,
-        )
-        .toArray()
-        .map((p) => [p.ts, p.value]);
+      points = rawPoints(sql, s.key, query.from, query.to);
     } else {
       const buckets = new Map<number, { min: number; max: number; sum: number; count: number }>();
       for (const r of rollups) {

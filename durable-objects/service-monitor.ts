@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb } from "../workers/adapters/db/client";
+import { createDb, type Database } from "../workers/adapters/db/client";
 import { toAnomaly } from "../workers/domain/detection/anomaly";
 import { createDetectorState, type DetectorState, detect } from "../workers/domain/detection/detector";
 import { seriesKey } from "../workers/domain/detection/series-key";
@@ -9,13 +9,12 @@ import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import {
+  applyMonitorSchema,
   DEFAULT_RETENTION_DAYS,
   ERROR_LOG_RETENTION_MS,
   LOG_RETENTION_MS,
   MAX_LOG_ROWS,
   MAX_SIGNALS,
-  MONITOR_COLUMN_UPGRADES,
-  MONITOR_SCHEMA,
   RAW_RETENTION_MS,
 } from "./monitor-schema";
 import type {
@@ -44,6 +43,8 @@ const ERROR_RATE_METRIC = "log_error_rate";
 /** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
 const MIN_ERRORS_FOR_SPIKE = 5;
 const PRUNE_EVERY_MS = MINUTE;
+/** one statement per 16 series: 6 parameters each, under SQLite's 100-parameter limit */
+const SERIES_ROWS_PER_STATEMENT = 16;
 /** How long after the last logs the alarm closes minutes left open. */
 const CLOSE_IDLE_MINUTES_MS = 90_000;
 
@@ -61,31 +62,23 @@ export class ServiceMonitor extends DurableObject<Env> {
   private createdAt: number | null = null;
   private knownRetentionDays: number | null = null;
   private lastPruneAt = 0;
+  private db: Database | null = null;
   /** judging and correlation await D1; this chain keeps two batches from interleaving there */
   private settling: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      for (const statement of MONITOR_SCHEMA) this.ctx.storage.sql.exec(statement);
-      for (const [table, column, definition] of MONITOR_COLUMN_UPGRADES) {
-        const columns = this.ctx.storage.sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
-        if (!columns.some((c) => c.name === column)) {
-          this.ctx.storage.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-        }
-      }
+      applyMonitorSchema(this.ctx.storage.sql);
     });
   }
 
   /** What the correlation and noise modules work with; null until the object knows its tenant. */
   private context(): MonitorContext | null {
     if (!this.identity) return null;
-    return {
-      sql: this.sql,
-      db: createDb(this.env.DB),
-      queue: this.env.ANALYSIS_QUEUE,
-      identity: this.identity,
-    };
+    // drizzle builds its schema maps on creation: once per object, not once per batch
+    this.db ??= createDb(this.env.DB);
+    return { sql: this.sql, db: this.db, queue: this.env.ANALYSIS_QUEUE, identity: this.identity };
   }
 
   private get sql() {
@@ -166,19 +159,23 @@ export class ServiceMonitor extends DurableObject<Env> {
   }
 
   private saveSeries(): void {
-    for (const entry of this.series.values()) {
-      if (!entry.dirty) continue;
+    const dirty = [...this.series.values()].filter((entry) => entry.dirty);
+    for (let i = 0; i < dirty.length; i += SERIES_ROWS_PER_STATEMENT) {
+      const chunk = dirty.slice(i, i + SERIES_ROWS_PER_STATEMENT);
       this.sql.exec(
-        `INSERT INTO series (key, metric, environment, labels, state, last_ts) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO series (key, metric, environment, labels, state, last_ts)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}
          ON CONFLICT (key) DO UPDATE SET state = excluded.state, last_ts = excluded.last_ts`,
-        entry.key,
-        entry.metric,
-        entry.environment,
-        JSON.stringify(entry.labels),
-        JSON.stringify(entry.state),
-        Number.isFinite(entry.lastTs) ? entry.lastTs : 0,
+        ...chunk.flatMap((entry) => [
+          entry.key,
+          entry.metric,
+          entry.environment,
+          JSON.stringify(entry.labels),
+          JSON.stringify(entry.state),
+          Number.isFinite(entry.lastTs) ? entry.lastTs : 0,
+        ]),
       );
-      entry.dirty = false;
+      for (const entry of chunk) entry.dirty = false;
     }
   }
 
@@ -387,7 +384,7 @@ export class ServiceMonitor extends DurableObject<Env> {
     const now = Date.now();
     if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = now;
-    this.sql.exec("DELETE FROM points WHERE ts < ?", now - RAW_RETENTION_MS);
+    this.sql.exec("DELETE FROM point_batches WHERE last_ts < ?", now - RAW_RETENTION_MS);
     const retentionMs = this.retentionDays() * 86_400_000;
     this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs);
     this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - retentionMs);

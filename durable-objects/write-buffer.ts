@@ -1,10 +1,17 @@
 /**
- * Collects a batch's writes so the monitor issues a few multi-row statements instead of two per
- * point: raw points go in chunks (within SQLite's bound-parameter limit), rollups are merged per
- * (series, minute) before one upsert each.
+ * Collects a batch's writes so the monitor issues a few statements instead of two per point:
+ * raw points become one row per series (a JSON array), written in multi-row inserts within
+ * SQLite's bound-parameter limit; rollups are merged per (series, minute) and upserted several rows to a statement.
  */
 const MINUTE = 60_000;
-const POINT_ROWS_PER_STATEMENT = 33; // 3 parameters each, under the 100-parameter limit
+const BATCH_ROWS_PER_STATEMENT = 25; // 4 parameters each, under the 100-parameter limit
+const ROLLUP_ROWS_PER_STATEMENT = 12; // 8 parameters each
+
+interface SeriesPoints {
+  first: number;
+  last: number;
+  points: [number, number][];
+}
 
 interface PendingRollup {
   key: string;
@@ -18,11 +25,18 @@ interface PendingRollup {
 }
 
 export class MonitorWriteBuffer {
-  private readonly points: (string | number)[][] = [];
+  private readonly points = new Map<string, SeriesPoints>();
   private readonly rollups = new Map<string, PendingRollup>();
 
   addPoint(key: string, ts: number, value: number): void {
-    this.points.push([key, ts, value]);
+    const series = this.points.get(key);
+    if (!series) {
+      this.points.set(key, { first: ts, last: ts, points: [[ts, value]] });
+      return;
+    }
+    series.first = Math.min(series.first, ts);
+    series.last = Math.max(series.last, ts);
+    series.points.push([ts, value]);
   }
 
   addRollup(
@@ -57,30 +71,40 @@ export class MonitorWriteBuffer {
   }
 
   flush(sql: SqlStorage): void {
-    for (let i = 0; i < this.points.length; i += POINT_ROWS_PER_STATEMENT) {
-      const rows = this.points.slice(i, i + POINT_ROWS_PER_STATEMENT);
+    const rows = [...this.points.entries()].map(([key, s]) => [
+      key,
+      s.first,
+      s.last,
+      JSON.stringify(s.points),
+    ]);
+    for (let i = 0; i < rows.length; i += BATCH_ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + BATCH_ROWS_PER_STATEMENT);
       sql.exec(
-        `INSERT INTO points (series_key, ts, value) VALUES ${rows.map(() => "(?, ?, ?)").join(", ")}`,
-        ...rows.flat(),
+        `INSERT INTO point_batches (series_key, first_ts, last_ts, points) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        ...chunk.flat(),
       );
     }
-    this.points.length = 0;
-    for (const r of this.rollups.values()) {
+    this.points.clear();
+    const rollups = [...this.rollups.values()];
+    for (let i = 0; i < rollups.length; i += ROLLUP_ROWS_PER_STATEMENT) {
+      const chunk = rollups.slice(i, i + ROLLUP_ROWS_PER_STATEMENT);
       sql.exec(
         `INSERT INTO rollups (series_key, minute, min, max, sum, count, baseline_mean, baseline_std)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
          ON CONFLICT (series_key, minute) DO UPDATE SET
            min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum,
            count = count + excluded.count, baseline_mean = coalesce(excluded.baseline_mean, baseline_mean),
            baseline_std = coalesce(excluded.baseline_std, baseline_std)`,
-        r.key,
-        r.minute,
-        r.min,
-        r.max,
-        r.sum,
-        r.count,
-        r.baselineMean,
-        r.baselineStd,
+        ...chunk.flatMap((r) => [
+          r.key,
+          r.minute,
+          r.min,
+          r.max,
+          r.sum,
+          r.count,
+          r.baselineMean,
+          r.baselineStd,
+        ]),
       );
     }
     this.rollups.clear();

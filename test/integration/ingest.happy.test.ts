@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { applyMonitorSchema } from "../../durable-objects/monitor-schema";
 import { api } from "./harness";
 import {
   eventually,
@@ -10,6 +11,13 @@ import {
   registerAgent,
   steadyPoints,
 } from "./ingest-harness";
+
+/** Raw points a monitor holds (one JSON array per series per ingest call). */
+function storedPoints(sql: SqlStorage): number {
+  return sql
+    .exec<{ n: number }>("SELECT coalesce(sum(json_array_length(points)), 0) AS n FROM point_batches")
+    .one().n;
+}
 
 async function incidentsOf(orgId: string) {
   return (
@@ -53,8 +61,7 @@ describe("ingesting metrics", () => {
     expect(res.body.services).toMatchObject({ api: { stored: 5 }, worker: { stored: 7 } });
     const api1 = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${agent.orgId}:api`));
     await runInDurableObject(api1, async (_instance, state) => {
-      const points = state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM points").one();
-      expect(points.n).toBe(5);
+      expect(storedPoints(state.storage.sql)).toBe(5);
     });
   });
 
@@ -268,7 +275,7 @@ describe("late points", () => {
     expect(res.body.accepted).toBe(4);
     const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${agent.orgId}:late`));
     await runInDurableObject(stub, async (_i, state) => {
-      expect(state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM points").one().n).toBe(4);
+      expect(storedPoints(state.storage.sql)).toBe(4);
       const series = state.storage.sql
         .exec<{ state: string; last_ts: number }>("SELECT state, last_ts FROM series")
         .one();
@@ -327,6 +334,26 @@ describe("history retention", () => {
 });
 
 describe("ServiceMonitor state", () => {
+  it("moves raw points stored one row per point by an earlier version into batches, once", async () => {
+    const agent = await registerAgent();
+    await ingest(agent, "metrics", steadyPoints("legacy", "cpu", 3, 50, 2));
+    const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${agent.orgId}:legacy`));
+    await runInDurableObject(stub, async (_i, state) => {
+      const sql = state.storage.sql;
+      sql.exec("CREATE TABLE points (series_key TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL)");
+      const key = sql.exec<{ key: string }>("SELECT key FROM series").one().key;
+      sql.exec("INSERT INTO points VALUES (?, ?, 41.5), (?, ?, 42.5)", key, 1_000, key, 2_000);
+      applyMonitorSchema(sql);
+      applyMonitorSchema(sql);
+      expect(storedPoints(sql)).toBe(5);
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE name = 'points'").toArray()).toEqual([]);
+      const moved = sql
+        .exec<{ points: string }>("SELECT points FROM point_batches WHERE first_ts = 2000")
+        .one();
+      expect(JSON.parse(moved.points)).toEqual([[2000, 42.5]]);
+    });
+  });
+
   it("survives the object being restarted: the baseline carries on from storage", async () => {
     const agent = await registerAgent();
     await ingest(agent, "metrics", steadyPoints("ledger", "tps", 80, 500, 41, 30 * MINUTE));
