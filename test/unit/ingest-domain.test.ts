@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { decideIncident, type Signal } from "../../workers/domain/correlation/incident-trigger";
 import { seriesKey } from "../../workers/domain/detection/series-key";
-import { groupByService, partitionItems } from "../../workers/domain/ingest/items";
+import { groupByService, metricPointSchema, partitionItems } from "../../workers/domain/ingest/items";
+import { quickMetricPoint } from "../../workers/domain/ingest/quick-metric";
 import { parseTimestamp } from "../../workers/domain/ingest/timestamp";
+import { noise } from "../support/noise";
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 
@@ -172,5 +174,139 @@ describe("decideIncident", () => {
       NOW,
     );
     expect(d.open).toBe(false);
+  });
+});
+
+describe("quick metric check (zod's fast path)", () => {
+  const base = () => ({
+    timestamp: 1_767_225_600_000,
+    metric_name: "http_latency_ms",
+    value: 12.5,
+    labels: { service: "api", environment: "staging", instance: "i-1" } as Record<string, unknown>,
+  });
+  const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}`, "v"]));
+  const mutations: ((item: Record<string, unknown>) => void)[] = [
+    (i) => delete i.timestamp,
+    (i) => delete i.labels,
+    (i) => delete i.value,
+    (i) => {
+      i.extra = 1;
+    },
+    ...["", "9bad", "a".repeat(201), "a".repeat(200), "ok_name:x.y-z", 42, "bad name", null].map(
+      (v) => (i: Record<string, unknown>) => {
+        i.metric_name = v;
+      },
+    ),
+    ...[Number.NaN, Number.POSITIVE_INFINITY, "1", null, 0, -1.5e300].map(
+      (v) => (i: Record<string, unknown>) => {
+        i.value = v;
+      },
+    ),
+    ...[true, null, {}, "2026-01-01T00:00:00Z", 1_700_000_000, "yesterday"].map(
+      (v) => (i: Record<string, unknown>) => {
+        i.timestamp = v;
+      },
+    ),
+    ...[null, [], "x", {}, Object.create(null), new Map()].map((v) => (i: Record<string, unknown>) => {
+      i.labels = v;
+    }),
+    ...(
+      [
+        ["service", ""],
+        ["service", "-bad"],
+        ["service", "a".repeat(101)],
+        ["service", "a".repeat(100)],
+        ["service", 5],
+        ["environment", ""],
+        ["environment", "bad env"],
+        ["environment", 7],
+        ["1abc", "x"],
+        ["", "x"],
+        ["a".repeat(101), "x"],
+        ["a".repeat(100), "x"],
+        ["zone", 3],
+        ["zone", "x".repeat(201)],
+        ["zone", "x".repeat(200)],
+        ["zone", null],
+      ] as const
+    ).map(([k, v]) => (i: Record<string, unknown>) => {
+      if (typeof i.labels === "object" && i.labels !== null) (i.labels as Record<string, unknown>)[k] = v;
+    }),
+    (i) => {
+      i.labels = { ...many(31), service: "api" };
+    },
+    (i) => {
+      i.labels = { ...many(32), service: "api" };
+    },
+    (i) => {
+      i.labels = JSON.parse('{"__proto__": "x", "service": "api"}');
+    },
+    (i) => {
+      if (typeof i.labels === "object" && i.labels !== null)
+        delete (i.labels as Record<string, unknown>).environment;
+    },
+  ];
+
+  it("never accepts what the zod schema refuses, and normalises exactly as the slow path does", () => {
+    const r = noise(99);
+    let agreedValid = 0;
+    let zodValid = 0;
+    for (let n = 0; n < 5_000; n++) {
+      const item = base() as Record<string, unknown>;
+      const times = Math.floor((r() + 0.5) * 4);
+      for (let t = 0; t < times; t++) mutations[Math.floor((r() + 0.5) * mutations.length)]!(item);
+      const roundTripped = n % 2 === 0 ? JSON.parse(JSON.stringify(item)) : item;
+      const quick = quickMetricPoint(roundTripped);
+      const zod = metricPointSchema.safeParse(roundTripped);
+      if (zod.success) zodValid++;
+      if (quick) {
+        expect(zod.success, JSON.stringify(roundTripped)).toBe(true);
+        const { service, environment, ...rest } = zod.data!.labels;
+        expect(quick).toEqual({
+          metric_name: zod.data!.metric_name,
+          value: zod.data!.value,
+          service,
+          environment: environment ?? "production",
+          labels: rest,
+        });
+        agreedValid++;
+      }
+    }
+    // the fast path must carry the common case, or it is only extra code
+    expect(agreedValid).toBeGreaterThan(0.9 * zodValid);
+  });
+
+  it("refuses a bad or reserved label name with its reason instead of dropping the label", () => {
+    // zod 4 drops a record's invalid keys inside an intersection: the name check runs after it
+    const now = Date.UTC(2026, 0, 1);
+    const items = [
+      { ...base(), labels: { service: "api", "1zone": "a" } },
+      { ...base(), labels: { service: "api", __name__: "a" } },
+      { ...base(), labels: JSON.parse('{"service": "api", "__proto__": "a"}') },
+      { ...base(), labels: { service: "api", zone: "a" } },
+    ];
+    const { accepted, rejected } = partitionItems("metrics", items, now);
+    expect(accepted.map((a) => a.labels)).toEqual([{ zone: "a" }]);
+    expect(rejected.map((r) => r.errors)).toEqual(
+      ["labels.1zone", "labels.__name__", "labels.__proto__"].map((path) => [
+        { path, message: expect.stringMatching(/not a valid label name/) },
+      ]),
+    );
+  });
+
+  it("gives the same partition as zod alone, reasons included", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const items = [
+      base(),
+      { ...base(), value: "x" },
+      { ...base(), timestamp: now + 86_400_000 },
+      { ...base(), labels: { service: "api" } },
+    ];
+    const { accepted, rejected } = partitionItems("metrics", items, now);
+    expect(accepted.map((a) => a.environment)).toEqual(["staging", "production"]);
+    expect(rejected.map((r) => [r.index, r.errors.map((e) => e.path)])).toEqual([
+      [1, ["value"]],
+      [2, ["timestamp"]],
+    ]);
   });
 });

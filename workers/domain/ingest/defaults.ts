@@ -1,0 +1,2 @@
+/** The environment of data that names none. */
+export const DEFAULT_ENVIRONMENT = "production";
