@@ -4,6 +4,7 @@ import { toAnomaly } from "../workers/domain/detection/anomaly";
 import { createDetectorState, type DetectorState, detect } from "../workers/domain/detection/detector";
 import { seriesKey } from "../workers/domain/detection/series-key";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
+import { packedPoints, type SeriesPack } from "../workers/domain/ingest/series-pack";
 import type { Env } from "../workers/env";
 import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
@@ -139,7 +140,10 @@ export class ServiceMonitor extends DurableObject<Env> {
     );
   }
 
-  private loadSeries(key: string, point: MetricPoint): SeriesEntry {
+  private loadSeries(
+    key: string,
+    series: { metric: string; environment: string; labels: Record<string, string> },
+  ): SeriesEntry {
     const cached = this.series.get(key);
     if (cached) return cached;
     const row = this.sql
@@ -147,9 +151,9 @@ export class ServiceMonitor extends DurableObject<Env> {
       .toArray()[0];
     const entry: SeriesEntry = {
       key,
-      metric: point.metric_name,
-      environment: point.environment,
-      labels: point.labels,
+      metric: series.metric,
+      environment: series.environment,
+      labels: series.labels,
       state: row ? (JSON.parse(row.state) as DetectorState) : createDetectorState(),
       lastTs: row ? row.last_ts : Number.NEGATIVE_INFINITY,
       dirty: !row,
@@ -196,43 +200,61 @@ export class ServiceMonitor extends DurableObject<Env> {
     return result;
   }
 
-  /** Stores and scores metric points (time order per series is expected; late points are stored, not scored). */
-  async ingestMetrics(identity: MonitorIdentity, points: MetricPoint[]): Promise<IngestResult> {
+  /**
+   * Stores and scores metric points, packed by series (time order per series is expected; late
+   * points are stored, not scored).
+   */
+  async ingestMetrics(identity: MonitorIdentity, packs: SeriesPack[]): Promise<IngestResult> {
     const bound = this.bind(identity);
     if (!bound.ok) return bound;
-    const pending: PendingAlert[] = [];
+    const pending: (PendingAlert & { order: number })[] = [];
     const writes = new MonitorWriteBuffer();
-    for (const point of points) {
-      const key = seriesKey(point.metric_name, { ...point.labels, environment: point.environment });
-      const entry = this.loadSeries(key, point);
-      writes.addPoint(key, point.timestamp, point.value);
-      if (point.timestamp < entry.lastTs) {
-        writes.addRollup(key, point.timestamp, point.value, null, null);
-        continue;
-      }
-      const detection = detect(entry.state, point.value, point.timestamp);
-      entry.lastTs = point.timestamp;
-      entry.dirty = true;
-      writes.addRollup(
-        key,
-        point.timestamp,
-        point.value,
-        detection.warm ? detection.baselineMean : null,
-        detection.warm ? detection.baselineStdDev : null,
-      );
-      if (detection.alert) {
-        const anomaly = toAnomaly(
-          { ...point, labels: { ...point.labels, environment: point.environment } },
-          detection,
+    for (const pack of packs) {
+      // the monitor names its series itself: the key is recomputed, once per pack
+      const key = seriesKey(pack.metric, { ...pack.labels, environment: pack.environment });
+      const entry = this.loadSeries(key, pack);
+      for (let i = 0; i < pack.values.length; i++) {
+        const timestamp = pack.timestamps[i]!;
+        const value = pack.values[i]!;
+        writes.addPoint(key, timestamp, value);
+        if (timestamp < entry.lastTs) {
+          writes.addRollup(key, timestamp, value, null, null);
+          continue;
+        }
+        const detection = detect(entry.state, value, timestamp);
+        entry.lastTs = timestamp;
+        entry.dirty = true;
+        writes.addRollup(
+          key,
+          timestamp,
+          value,
+          detection.warm ? detection.baselineMean : null,
+          detection.warm ? detection.baselineStdDev : null,
         );
-        pending.push({ environment: point.environment, kind: "anomaly", key, anomaly, at: point.timestamp });
+        if (detection.alert) {
+          const labels = { ...pack.labels, environment: pack.environment };
+          const point = { metric_name: pack.metric, service: bound.service, labels, value, timestamp };
+          const anomaly = toAnomaly(point, detection);
+          pending.push({
+            environment: pack.environment,
+            kind: "anomaly",
+            key,
+            anomaly,
+            at: timestamp,
+            order: pack.order[i]!,
+          });
+        }
       }
     }
     writes.flush(this.sql);
     this.saveSeries();
-    const { raised, suppressed, incidentIds } = await this.settle(pending);
+    // alerts in the order their points arrived, whatever series they belong to
+    pending.sort((a, b) => a.order - b.order);
+    const { raised, suppressed, incidentIds } = await this.settle(
+      pending.map(({ order: _, ...alert }) => alert),
+    );
     this.prune();
-    return { ok: true, stored: points.length, anomalies: raised, suppressed, incidentIds };
+    return { ok: true, stored: packedPoints(packs), anomalies: raised, suppressed, incidentIds };
   }
 
   /** Stores log lines and turns each closed minute's error count into a series of its own. */
@@ -304,7 +326,7 @@ export class ServiceMonitor extends DurableObject<Env> {
         labels: {},
       };
       const key = seriesKey(ERROR_RATE_METRIC, { environment });
-      const entry = this.loadSeries(key, point);
+      const entry = this.loadSeries(key, { metric: ERROR_RATE_METRIC, environment, labels: {} });
       if (minute < entry.lastTs) continue;
       const detection = detect(entry.state, errors, minute);
       entry.lastTs = minute;

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { packBySeries } from "../../workers/domain/ingest/series-pack";
 import { api, expectError } from "./harness";
 import { ingest, MINUTE, registerAgent, steadyPoints } from "./ingest-harness";
 
@@ -158,16 +159,19 @@ describe("tenant isolation of ingested data", () => {
     const a = await registerAgent("Owner Tenant");
     await ingest(a, "metrics", [point("api")]);
     const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${a.orgId}:api`));
-    const result = await stub.ingestMetrics({ orgId: "org_intruder", service: "api" }, [
-      {
-        timestamp: Date.now(),
-        metric_name: "m",
-        value: 1,
-        service: "api",
-        environment: "production",
-        labels: {},
-      },
-    ]);
+    const result = await stub.ingestMetrics(
+      { orgId: "org_intruder", service: "api" },
+      packBySeries([
+        {
+          timestamp: Date.now(),
+          metric_name: "m",
+          value: 1,
+          service: "api",
+          environment: "production",
+          labels: {},
+        },
+      ]),
+    );
     expect(result).toEqual({ ok: false, error: "identity_mismatch" });
   });
 });

@@ -3,6 +3,7 @@ import { decideIncident, type Signal } from "../../workers/domain/correlation/in
 import { seriesKey } from "../../workers/domain/detection/series-key";
 import { groupByService, metricPointSchema, partitionItems } from "../../workers/domain/ingest/items";
 import { quickMetricPoint } from "../../workers/domain/ingest/quick-metric";
+import { packBySeries, packedPoints } from "../../workers/domain/ingest/series-pack";
 import { parseTimestamp } from "../../workers/domain/ingest/timestamp";
 import { noise } from "../support/noise";
 
@@ -308,5 +309,44 @@ describe("quick metric check (zod's fast path)", () => {
       [1, ["value"]],
       [2, ["timestamp"]],
     ]);
+  });
+});
+
+describe("packBySeries", () => {
+  const point = (i: number, metric: string, labels: Record<string, string>, environment = "production") => ({
+    timestamp: 1_000 + i,
+    metric_name: metric,
+    value: i,
+    service: "api",
+    environment,
+    labels,
+  });
+
+  it("groups a service's points by series, labels once, arrival order kept", () => {
+    const packs = packBySeries([
+      point(0, "cpu", { host: "a" }),
+      point(1, "cpu", { host: "b" }),
+      point(2, "cpu", { host: "a" }),
+      point(3, "mem", { host: "a" }),
+      point(4, "cpu", { host: "a" }, "staging"),
+    ]);
+    expect(packs.map((p) => [p.key, p.environment, p.labels, p.timestamps, p.values, p.order])).toEqual([
+      ['cpu{environment="production",host="a"}', "production", { host: "a" }, [1000, 1002], [0, 2], [0, 2]],
+      ['cpu{environment="production",host="b"}', "production", { host: "b" }, [1001], [1], [1]],
+      ['mem{environment="production",host="a"}', "production", { host: "a" }, [1003], [3], [3]],
+      ['cpu{environment="staging",host="a"}', "staging", { host: "a" }, [1004], [4], [4]],
+    ]);
+    expect(packedPoints(packs)).toBe(5);
+  });
+
+  it("treats labels written in another key order as the same series, in arrival order", () => {
+    const packs = packBySeries([
+      point(0, "cpu", { host: "a", zone: "z" }),
+      point(1, "cpu", { zone: "z", host: "a" }),
+      point(2, "cpu", { host: "a", zone: "z" }),
+    ]);
+    expect(packs).toHaveLength(1);
+    expect(packs[0]!.timestamps).toEqual([1000, 1001, 1002]);
+    expect(packs[0]!.order).toEqual([0, 1, 2]);
   });
 });

@@ -1,6 +1,7 @@
 import type { LogLine, LogQuery, MetricQuery, SeriesResult } from "../../durable-objects/monitor-queries";
 import type { IngestResult, ServiceMonitor } from "../../durable-objects/service-monitor";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../domain/ingest/items";
+import { packBySeries } from "../domain/ingest/series-pack";
 
 /** What a monitor needs to know of the organisation's plan. */
 export interface PlanContext {
@@ -29,7 +30,10 @@ export function monitorClient(namespace: DurableObjectNamespace<ServiceMonitor>)
   const stub = (orgId: string, service: string) => namespace.get(namespace.idFromName(`${orgId}:${service}`));
   return {
     ingestMetrics: (orgId, service, points, plan) =>
-      stub(orgId, service).ingestMetrics({ orgId, service, retentionDays: plan?.retentionDays }, points),
+      stub(orgId, service).ingestMetrics(
+        { orgId, service, retentionDays: plan?.retentionDays },
+        packBySeries(points),
+      ),
     ingestLogs: (orgId, service, logs, plan) =>
       stub(orgId, service).ingestLogs({ orgId, service, retentionDays: plan?.retentionDays }, logs),
     ingestDeployments: (orgId, service, events) =>
