@@ -1,7 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Database } from "../workers/adapters/db/client";
 import { toAnomaly } from "../workers/domain/detection/anomaly";
-import { createDetectorState, type DetectorState, detect } from "../workers/domain/detection/detector";
+import {
+  createDetectorState,
+  type Detection,
+  type DetectorState,
+  detect,
+} from "../workers/domain/detection/detector";
 import { seriesKey } from "../workers/domain/detection/series-key";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import { packedPoints, type SeriesPack } from "../workers/domain/ingest/series-pack";
@@ -162,6 +167,21 @@ export class ServiceMonitor extends DurableObject<Env> {
     return entry;
   }
 
+  /** Scores an in-order point of a series, and records it in the minute's rollup with the baseline it met. */
+  private score(entry: SeriesEntry, value: number, timestamp: number, writes: MonitorWriteBuffer): Detection {
+    const detection = detect(entry.state, value, timestamp);
+    entry.lastTs = timestamp;
+    entry.dirty = true;
+    writes.addRollup(
+      entry.key,
+      timestamp,
+      value,
+      detection.warm ? detection.baselineMean : null,
+      detection.warm ? detection.baselineStdDev : null,
+    );
+    return detection;
+  }
+
   private saveSeries(): void {
     const dirty = [...this.series.values()].filter((entry) => entry.dirty);
     for (let i = 0; i < dirty.length; i += SERIES_ROWS_PER_STATEMENT) {
@@ -221,16 +241,7 @@ export class ServiceMonitor extends DurableObject<Env> {
           writes.addRollup(key, timestamp, value, null, null);
           continue;
         }
-        const detection = detect(entry.state, value, timestamp);
-        entry.lastTs = timestamp;
-        entry.dirty = true;
-        writes.addRollup(
-          key,
-          timestamp,
-          value,
-          detection.warm ? detection.baselineMean : null,
-          detection.warm ? detection.baselineStdDev : null,
-        );
+        const detection = this.score(entry, value, timestamp, writes);
         if (detection.alert) {
           const labels = { ...pack.labels, environment: pack.environment };
           const point = { metric_name: pack.metric, service: bound.service, labels, value, timestamp };
@@ -328,16 +339,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       const key = seriesKey(ERROR_RATE_METRIC, { environment });
       const entry = this.loadSeries(key, { metric: ERROR_RATE_METRIC, environment, labels: {} });
       if (minute < entry.lastTs) continue;
-      const detection = detect(entry.state, errors, minute);
-      entry.lastTs = minute;
-      entry.dirty = true;
-      writes.addRollup(
-        key,
-        minute,
-        errors,
-        detection.warm ? detection.baselineMean : null,
-        detection.warm ? detection.baselineStdDev : null,
-      );
+      const detection = this.score(entry, errors, minute, writes);
       if (detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE) {
         const anomaly = toAnomaly({ ...point, labels: { environment } }, detection);
         pending.push({ environment, kind: "error_spike", key, anomaly, at: minute });
