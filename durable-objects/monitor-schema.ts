@@ -15,7 +15,7 @@ export const MONITOR_SCHEMA = [
      id INTEGER PRIMARY KEY CHECK (id = 1), org_id TEXT NOT NULL, service TEXT NOT NULL, created_at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS series (
      key TEXT PRIMARY KEY, metric TEXT NOT NULL, environment TEXT NOT NULL, labels TEXT NOT NULL,
-     state TEXT NOT NULL, last_ts INTEGER NOT NULL)`,
+     state TEXT NOT NULL, last_ts INTEGER NOT NULL, checkpoint_rowid INTEGER NOT NULL DEFAULT 0)`,
   // Raw points, one row per series per ingest call ([[ts, value], ...] as JSON): a 100-point batch
   // over 10 series is 10 rows and 10 index entries, not 100 and 100 (it was a third of the
   // monitor's CPU under load).
@@ -62,8 +62,15 @@ export const MONITOR_TABLE_UPGRADES: { table: string; statements: string[] }[] =
 ];
 
 /** Columns added after a table first shipped: added to existing objects' storage on start. */
-export const MONITOR_COLUMN_UPGRADES: [table: string, column: string, definition: string][] = [
+export const MONITOR_COLUMN_UPGRADES: [table: string, column: string, definition: string, then?: string][] = [
   ["signals", "suppressed_by", "TEXT"],
+  // states written before checkpoints had learned every stored point: nothing to replay
+  [
+    "series",
+    "checkpoint_rowid",
+    "INTEGER NOT NULL DEFAULT 0",
+    "UPDATE series SET checkpoint_rowid = (SELECT coalesce(max(rowid), 0) FROM point_batches)",
+  ],
 ];
 
 /** Creates the schema and brings storage written by earlier versions up to date (idempotent). */
@@ -75,9 +82,10 @@ export function applyMonitorSchema(sql: SqlStorage): void {
       .toArray();
     if (found.length > 0) for (const statement of statements) sql.exec(statement);
   }
-  for (const [table, column, definition] of MONITOR_COLUMN_UPGRADES) {
+  for (const [table, column, definition, then] of MONITOR_COLUMN_UPGRADES) {
     const columns = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
-    if (!columns.some((c) => c.name === column))
-      sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    if (columns.some((c) => c.name === column)) continue;
+    sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    if (then) sql.exec(then);
   }
 }

@@ -70,7 +70,12 @@ export class MonitorWriteBuffer {
     if (baselineStd !== null) r.baselineStd = baselineStd;
   }
 
-  flush(sql: SqlStorage): void {
+  /**
+   * Writes the raw points gathered so far, one row per series, and answers each series' new
+   * row id: the monitor's checkpoints say up to which row a series' state has seen its points.
+   */
+  flushPoints(sql: SqlStorage): Map<string, number> {
+    const written = new Map<string, number>();
     const rows = [...this.points.entries()].map(([key, s]) => [
       key,
       s.first,
@@ -79,12 +84,19 @@ export class MonitorWriteBuffer {
     ]);
     for (let i = 0; i < rows.length; i += BATCH_ROWS_PER_STATEMENT) {
       const chunk = rows.slice(i, i + BATCH_ROWS_PER_STATEMENT);
-      sql.exec(
-        `INSERT INTO point_batches (series_key, first_ts, last_ts, points) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`,
+      const inserted = sql.exec<{ rowid: number; series_key: string }>(
+        `INSERT INTO point_batches (series_key, first_ts, last_ts, points) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
+         RETURNING rowid, series_key`,
         ...chunk.flat(),
       );
+      for (const row of inserted) written.set(row.series_key, row.rowid);
     }
     this.points.clear();
+    return written;
+  }
+
+  /** Writes the rollups gathered so far (merged per series and minute). */
+  flushRollups(sql: SqlStorage): void {
     const rollups = [...this.rollups.values()];
     for (let i = 0; i < rollups.length; i += ROLLUP_ROWS_PER_STATEMENT) {
       const chunk = rollups.slice(i, i + ROLLUP_ROWS_PER_STATEMENT);

@@ -25,6 +25,8 @@ export interface Env {
   AI_TIMEOUT_MS?: string;
   GITHUB_API_BASE?: string;
   CLOUDFLARE_API_BASE?: string;
+  /** ms between a monitor's checkpoints of series states and rollups (default 1000) */
+  MONITOR_CHECKPOINT_MS?: string;
 }
 
 const configSchema = z.object({

@@ -354,6 +354,55 @@ describe("ServiceMonitor state", () => {
     });
   });
 
+  it("writes states at checkpoints and, after an eviction, learns again what came after the last one", async () => {
+    const agent = await registerAgent();
+    const id = env.SERVICE_MONITOR.idFromName(`${agent.orgId}:replay`);
+    await ingest(agent, "metrics", steadyPoints("replay", "tps", 50, 500, 43, 40 * MINUTE));
+    // no checkpoint from here on: neither by time nor by alarm
+    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
+      Object.assign(instance, { lastCheckpointAt: Number.MAX_SAFE_INTEGER, checkpointAlarmSet: true });
+    });
+    await ingest(agent, "metrics", steadyPoints("replay", "tps", 30, 500, 44, 5 * MINUTE));
+    const learned = (sql: SqlStorage) =>
+      JSON.parse(sql.exec<{ state: string }>("SELECT state FROM series").one().state).n as number;
+    const rolledUp = (sql: SqlStorage) =>
+      sql.exec<{ n: number }>("SELECT coalesce(sum(count), 0) AS n FROM rollups").one().n;
+    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (_i, state) => {
+      expect(learned(state.storage.sql)).toBe(50);
+      expect(rolledUp(state.storage.sql)).toBe(50);
+      expect(storedPoints(state.storage.sql)).toBe(80);
+    });
+
+    const { abortAllDurableObjects } = await import("cloudflare:test");
+    await abortAllDurableObjects();
+
+    // the fresh instance replays the 30 points before it takes any call
+    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (_i, state) => {
+      expect(learned(state.storage.sql)).toBe(80);
+      expect(rolledUp(state.storage.sql)).toBe(80);
+      expect(storedPoints(state.storage.sql)).toBe(80);
+    });
+    const spike = await ingest(agent, "metrics", [
+      { timestamp: Date.now() - MINUTE, metric_name: "tps", value: 5000, labels: { service: "replay" } },
+    ]);
+    expect(spike.body.services.replay.anomalies).toHaveLength(1);
+  });
+
+  it("shows what it learned to a reader at once, before the next checkpoint", async () => {
+    const agent = await registerAgent();
+    const id = env.SERVICE_MONITOR.idFromName(`${agent.orgId}:fresh`);
+    await ingest(agent, "metrics", steadyPoints("fresh", "tps", 10, 500, 45, 30 * MINUTE));
+    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
+      Object.assign(instance, { lastCheckpointAt: Number.MAX_SAFE_INTEGER, checkpointAlarmSet: true });
+    });
+    await ingest(agent, "metrics", steadyPoints("fresh", "tps", 5, 500, 46, 20 * MINUTE));
+    const res = await api(`/api/services/fresh/metrics?metric=tps&step=60&from=${Date.now() - 3_600_000}`, {
+      token: agent.token,
+    });
+    const counts = res.body.series[0].points.reduce((n: number, p: number[]) => n + p[4]!, 0);
+    expect(counts).toBe(15);
+  });
+
   it("survives the object being restarted: the baseline carries on from storage", async () => {
     const agent = await registerAgent();
     await ingest(agent, "metrics", steadyPoints("ledger", "tps", 80, 500, 41, 30 * MINUTE));
