@@ -12,6 +12,13 @@ import {
   steadyPoints,
 } from "./ingest-harness";
 
+/** From now on the monitor writes no checkpoint by itself: neither by time nor by alarm. */
+async function pauseCheckpoints(id: DurableObjectId) {
+  await runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
+    Object.assign(instance, { lastCheckpointAt: Number.MAX_SAFE_INTEGER, checkpointAlarmSet: true });
+  });
+}
+
 /** Raw points a monitor holds (one JSON array per series per ingest call). */
 function storedPoints(sql: SqlStorage): number {
   return sql
@@ -358,10 +365,7 @@ describe("ServiceMonitor state", () => {
     const agent = await registerAgent();
     const id = env.SERVICE_MONITOR.idFromName(`${agent.orgId}:replay`);
     await ingest(agent, "metrics", steadyPoints("replay", "tps", 50, 500, 43, 40 * MINUTE));
-    // no checkpoint from here on: neither by time nor by alarm
-    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
-      Object.assign(instance, { lastCheckpointAt: Number.MAX_SAFE_INTEGER, checkpointAlarmSet: true });
-    });
+    await pauseCheckpoints(id);
     await ingest(agent, "metrics", steadyPoints("replay", "tps", 30, 500, 44, 5 * MINUTE));
     const learned = (sql: SqlStorage) =>
       JSON.parse(sql.exec<{ state: string }>("SELECT state FROM series").one().state).n as number;
@@ -392,9 +396,7 @@ describe("ServiceMonitor state", () => {
     const agent = await registerAgent();
     const id = env.SERVICE_MONITOR.idFromName(`${agent.orgId}:fresh`);
     await ingest(agent, "metrics", steadyPoints("fresh", "tps", 10, 500, 45, 30 * MINUTE));
-    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
-      Object.assign(instance, { lastCheckpointAt: Number.MAX_SAFE_INTEGER, checkpointAlarmSet: true });
-    });
+    await pauseCheckpoints(id);
     await ingest(agent, "metrics", steadyPoints("fresh", "tps", 5, 500, 46, 20 * MINUTE));
     const res = await api(`/api/services/fresh/metrics?metric=tps&step=60&from=${Date.now() - 3_600_000}`, {
       token: agent.token,
