@@ -29,7 +29,8 @@ const MAX_RAW_POINTS = 10_000;
 function rawPoints(sql: Sql, key: string, from: number, to: number): number[][] {
   const points: number[][] = [];
   const rows = sql.exec<{ points: string }>(
-    "SELECT points FROM point_batches WHERE series_key = ? AND last_ts >= ? AND first_ts <= ?",
+    `SELECT p.points FROM raw_points p JOIN series_ids i ON i.id = p.series_id
+     WHERE i.key = ? AND p.last_ts >= ? AND p.first_ts <= ?`,
     key,
     from,
     to,

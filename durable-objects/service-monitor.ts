@@ -41,7 +41,9 @@ interface SeriesEntry {
   labels: Record<string, string>;
   state: DetectorState;
   lastTs: number;
-  /** the last point_batches row whose points `state` has learned (checkpoints store it) */
+  /** stable number of the series (series_ids), which its raw-point rows carry */
+  id: number;
+  /** the last raw_points row whose points `state` has learned (checkpoints store it) */
   rowid: number;
   dirty: boolean;
 }
@@ -73,6 +75,7 @@ const CLOSE_IDLE_MINUTES_MS = 90_000;
  */
 export class ServiceMonitor extends DurableObject<Env> {
   private readonly series = new Map<string, SeriesEntry>();
+  private readonly seriesById = new Map<number, SeriesEntry>();
   private identity: MonitorIdentity | null = null;
   private createdAt: number | null = null;
   private knownRetentionDays: number | null = null;
@@ -173,6 +176,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       .toArray()[0];
     const entry: SeriesEntry = {
       key,
+      id: this.seriesId(key),
       metric: series.metric,
       environment: series.environment,
       labels: series.labels,
@@ -182,7 +186,16 @@ export class ServiceMonitor extends DurableObject<Env> {
       dirty: !row,
     };
     this.series.set(key, entry);
+    this.seriesById.set(entry.id, entry);
     return entry;
+  }
+
+  /** The series' stable number, given at first sight. */
+  private seriesId(key: string): number {
+    const known = this.sql.exec<{ id: number }>("SELECT id FROM series_ids WHERE key = ?", key).toArray()[0];
+    if (known) return known.id;
+    return this.sql.exec<{ id: number }>("INSERT INTO series_ids (key) VALUES (?) RETURNING id", key).one()
+      .id;
   }
 
   /**
@@ -192,8 +205,8 @@ export class ServiceMonitor extends DurableObject<Env> {
   private recover(): void {
     const behind = this.sql
       .exec<{ key: string; metric: string; environment: string; labels: string }>(
-        `SELECT key, metric, environment, labels FROM series s WHERE EXISTS
-           (SELECT 1 FROM point_batches p WHERE p.series_key = s.key AND p.rowid > s.checkpoint_rowid)`,
+        `SELECT s.key, s.metric, s.environment, s.labels FROM series s JOIN series_ids i ON i.key = s.key
+         WHERE EXISTS (SELECT 1 FROM raw_points p WHERE p.series_id = i.id AND p.rowid > s.checkpoint_rowid)`,
       )
       .toArray();
     for (const row of behind) {
@@ -214,8 +227,8 @@ export class ServiceMonitor extends DurableObject<Env> {
    */
   private replay(entry: SeriesEntry): void {
     const rows = this.sql.exec<{ rowid: number; points: string }>(
-      "SELECT rowid, points FROM point_batches WHERE series_key = ? AND rowid > ? ORDER BY rowid",
-      entry.key,
+      "SELECT rowid, points FROM raw_points WHERE series_id = ? AND rowid > ? ORDER BY rowid",
+      entry.id,
       entry.rowid,
     );
     for (const row of rows) {
@@ -295,8 +308,8 @@ export class ServiceMonitor extends DurableObject<Env> {
 
   /** Raw points of the call are written now; their series remember which row holds them. */
   private writePoints(): void {
-    for (const [key, rowid] of this.buffer.flushPoints(this.sql)) {
-      const entry = this.series.get(key);
+    for (const [id, rowid] of this.buffer.flushPoints(this.sql)) {
+      const entry = this.seriesById.get(id);
       if (entry) entry.rowid = rowid;
     }
   }
@@ -337,7 +350,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       for (let i = 0; i < pack.values.length; i++) {
         const timestamp = pack.timestamps[i]!;
         const value = pack.values[i]!;
-        this.buffer.addPoint(key, timestamp, value);
+        this.buffer.addPoint(entry.id, timestamp, value);
         if (timestamp < entry.lastTs) {
           this.buffer.addRollup(key, timestamp, value, null, null);
           continue;
@@ -517,7 +530,7 @@ export class ServiceMonitor extends DurableObject<Env> {
     const now = Date.now();
     if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = now;
-    this.sql.exec("DELETE FROM point_batches WHERE last_ts < ?", now - RAW_RETENTION_MS);
+    this.sql.exec("DELETE FROM raw_points WHERE last_ts < ?", now - RAW_RETENTION_MS);
     const retentionMs = this.retentionDays() * 86_400_000;
     this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs);
     this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - retentionMs);

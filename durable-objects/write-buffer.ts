@@ -25,13 +25,14 @@ interface PendingRollup {
 }
 
 export class MonitorWriteBuffer {
-  private readonly points = new Map<string, SeriesPoints>();
+  /** by series id */
+  private readonly points = new Map<number, SeriesPoints>();
   private readonly rollups = new Map<string, PendingRollup>();
 
-  addPoint(key: string, ts: number, value: number): void {
-    const series = this.points.get(key);
+  addPoint(seriesId: number, ts: number, value: number): void {
+    const series = this.points.get(seriesId);
     if (!series) {
-      this.points.set(key, { first: ts, last: ts, points: [[ts, value]] });
+      this.points.set(seriesId, { first: ts, last: ts, points: [[ts, value]] });
       return;
     }
     series.first = Math.min(series.first, ts);
@@ -74,22 +75,17 @@ export class MonitorWriteBuffer {
    * Writes the raw points gathered so far, one row per series, and answers each series' new
    * row id: the monitor's checkpoints say up to which row a series' state has seen its points.
    */
-  flushPoints(sql: SqlStorage): Map<string, number> {
-    const written = new Map<string, number>();
-    const rows = [...this.points.entries()].map(([key, s]) => [
-      key,
-      s.first,
-      s.last,
-      JSON.stringify(s.points),
-    ]);
+  flushPoints(sql: SqlStorage): Map<number, number> {
+    const written = new Map<number, number>();
+    const rows = [...this.points.entries()].map(([id, s]) => [id, s.first, s.last, JSON.stringify(s.points)]);
     for (let i = 0; i < rows.length; i += BATCH_ROWS_PER_STATEMENT) {
       const chunk = rows.slice(i, i + BATCH_ROWS_PER_STATEMENT);
-      const inserted = sql.exec<{ rowid: number; series_key: string }>(
-        `INSERT INTO point_batches (series_key, first_ts, last_ts, points) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
-         RETURNING rowid, series_key`,
+      const inserted = sql.exec<{ rowid: number; series_id: number }>(
+        `INSERT INTO raw_points (series_id, first_ts, last_ts, points) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
+         RETURNING rowid, series_id`,
         ...chunk.flat(),
       );
-      for (const row of inserted) written.set(row.series_key, row.rowid);
+      for (const row of inserted) written.set(row.series_id, row.rowid);
     }
     this.points.clear();
     return written;

@@ -22,7 +22,7 @@ async function pauseCheckpoints(id: DurableObjectId) {
 /** Raw points a monitor holds (one JSON array per series per ingest call). */
 function storedPoints(sql: SqlStorage): number {
   return sql
-    .exec<{ n: number }>("SELECT coalesce(sum(json_array_length(points)), 0) AS n FROM point_batches")
+    .exec<{ n: number }>("SELECT coalesce(sum(json_array_length(points)), 0) AS n FROM raw_points")
     .one().n;
 }
 
@@ -354,9 +354,7 @@ describe("ServiceMonitor state", () => {
       applyMonitorSchema(sql);
       expect(storedPoints(sql)).toBe(5);
       expect(sql.exec("SELECT name FROM sqlite_master WHERE name = 'points'").toArray()).toEqual([]);
-      const moved = sql
-        .exec<{ points: string }>("SELECT points FROM point_batches WHERE first_ts = 2000")
-        .one();
+      const moved = sql.exec<{ points: string }>("SELECT points FROM raw_points WHERE first_ts = 2000").one();
       expect(JSON.parse(moved.points)).toEqual([[2000, 42.5]]);
     });
   });
