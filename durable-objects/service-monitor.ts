@@ -9,7 +9,12 @@ import {
 } from "../workers/domain/detection/detector";
 import { seriesKey } from "../workers/domain/detection/series-key";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
-import { packedPoints, type SeriesPack } from "../workers/domain/ingest/series-pack";
+import {
+  isSeriesPack,
+  packBySeries,
+  packedPoints,
+  type SeriesPack,
+} from "../workers/domain/ingest/series-pack";
 import type { Env } from "../workers/env";
 import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
@@ -335,9 +340,11 @@ export class ServiceMonitor extends DurableObject<Env> {
    * Stores and scores metric points, packed by series (time order per series is expected; late
    * points are stored, not scored).
    */
-  async ingestMetrics(identity: MonitorIdentity, packs: SeriesPack[]): Promise<IngestResult> {
+  async ingestMetrics(identity: MonitorIdentity, input: SeriesPack[] | MetricPoint[]): Promise<IngestResult> {
     const bound = this.bind(identity);
     if (!bound.ok) return bound;
+    // During a rolling deploy a Worker of the previous version still sends plain points.
+    const packs = input.every(isSeriesPack) ? input : packBySeries(input as MetricPoint[]);
     const pending: (PendingAlert & { order: number })[] = [];
     let firstSight = false;
     for (const pack of packs) {

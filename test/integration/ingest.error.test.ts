@@ -155,6 +155,31 @@ describe("tenant isolation of ingested data", () => {
     expect(bList.body.services.map((s: { name: string }) => s.name)).toEqual(["shared-name"]);
   });
 
+  it("a monitor still takes plain points from a Worker of the previous version (rolling deploy)", async () => {
+    const a = await registerAgent("Rolling Deploy");
+    await ingest(a, "metrics", [point("api")]);
+    const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${a.orgId}:api`));
+    const result = await stub.ingestMetrics({ orgId: a.orgId, service: "api" }, [
+      {
+        timestamp: Date.now(),
+        metric_name: "m",
+        value: 1,
+        service: "api",
+        environment: "production",
+        labels: {},
+      },
+      {
+        timestamp: Date.now(),
+        metric_name: "m",
+        value: 2,
+        service: "api",
+        environment: "production",
+        labels: {},
+      },
+    ]);
+    expect(result).toMatchObject({ ok: true, stored: 2 });
+  });
+
   it("a monitor refuses data for a tenant it does not belong to", async () => {
     const a = await registerAgent("Owner Tenant");
     await ingest(a, "metrics", [point("api")]);

@@ -55,6 +55,10 @@ export function packBySeries(points: MetricPoint[]): SeriesPack[] {
   return [...byKey.values()];
 }
 
+export function isSeriesPack(value: SeriesPack | MetricPoint): value is SeriesPack {
+  return "values" in value && Array.isArray(value.values);
+}
+
 /** How many points a list of packs carries. */
 export function packedPoints(packs: SeriesPack[]): number {
   return packs.reduce((n, p) => n + p.values.length, 0);
