@@ -155,27 +155,23 @@ describe("tenant isolation of ingested data", () => {
     expect(bList.body.services.map((s: { name: string }) => s.name)).toEqual(["shared-name"]);
   });
 
+  /** A point as the Worker hands it to a monitor (validated, service and environment lifted out). */
+  const monitorPoint = (value: number) => ({
+    timestamp: Date.now(),
+    metric_name: "m",
+    value,
+    service: "api",
+    environment: "production",
+    labels: {},
+  });
+
   it("a monitor still takes plain points from a Worker of the previous version (rolling deploy)", async () => {
     const a = await registerAgent("Rolling Deploy");
     await ingest(a, "metrics", [point("api")]);
     const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${a.orgId}:api`));
     const result = await stub.ingestMetrics({ orgId: a.orgId, service: "api" }, [
-      {
-        timestamp: Date.now(),
-        metric_name: "m",
-        value: 1,
-        service: "api",
-        environment: "production",
-        labels: {},
-      },
-      {
-        timestamp: Date.now(),
-        metric_name: "m",
-        value: 2,
-        service: "api",
-        environment: "production",
-        labels: {},
-      },
+      monitorPoint(1),
+      monitorPoint(2),
     ]);
     expect(result).toMatchObject({ ok: true, stored: 2 });
   });
@@ -186,16 +182,7 @@ describe("tenant isolation of ingested data", () => {
     const stub = env.SERVICE_MONITOR.get(env.SERVICE_MONITOR.idFromName(`${a.orgId}:api`));
     const result = await stub.ingestMetrics(
       { orgId: "org_intruder", service: "api" },
-      packBySeries([
-        {
-          timestamp: Date.now(),
-          metric_name: "m",
-          value: 1,
-          service: "api",
-          environment: "production",
-          labels: {},
-        },
-      ]),
+      packBySeries([monitorPoint(1)]),
     );
     expect(result).toEqual({ ok: false, error: "identity_mismatch" });
   });
