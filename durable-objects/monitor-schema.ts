@@ -21,8 +21,11 @@ export const MONITOR_SCHEMA = [
   // Raw points, one row per series per ingest call ([[ts, value], ...] as JSON): a 100-point batch
   // over 10 series is 10 rows and 10 index entries, not 100 and 100 (measured: the per-point rows,
   // then the text keys in the index, were the largest costs of the monitor under load).
+  // `id` only grows (AUTOINCREMENT: never reused, even when pruning empties the table), because
+  // checkpoints remember up to which row a series has learned.
   `CREATE TABLE IF NOT EXISTS raw_points (
-     series_id INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, points TEXT NOT NULL)`,
+     id INTEGER PRIMARY KEY AUTOINCREMENT, series_id INTEGER NOT NULL, first_ts INTEGER NOT NULL,
+     last_ts INTEGER NOT NULL, points TEXT NOT NULL)`,
   "CREATE INDEX IF NOT EXISTS raw_points_series ON raw_points (series_id, last_ts)",
   `CREATE TABLE IF NOT EXISTS rollups (
      series_key TEXT NOT NULL, minute INTEGER NOT NULL, min REAL NOT NULL, max REAL NOT NULL,
@@ -72,7 +75,7 @@ export const MONITOR_TABLE_UPGRADES: { table: string; statements: string[] }[] =
        SELECT i.id, b.first_ts, b.last_ts, b.points FROM point_batches b JOIN series_ids i ON i.key = b.series_key
        ORDER BY b.rowid`,
       "DROP TABLE point_batches",
-      "UPDATE series SET checkpoint_rowid = (SELECT coalesce(max(rowid), 0) FROM raw_points)",
+      "UPDATE series SET checkpoint_rowid = (SELECT coalesce(max(id), 0) FROM raw_points)",
     ],
   },
 ];
@@ -85,7 +88,7 @@ export const MONITOR_COLUMN_UPGRADES: [table: string, column: string, definition
     "series",
     "checkpoint_rowid",
     "INTEGER NOT NULL DEFAULT 0",
-    "UPDATE series SET checkpoint_rowid = (SELECT coalesce(max(rowid), 0) FROM raw_points)",
+    "UPDATE series SET checkpoint_rowid = (SELECT coalesce(max(id), 0) FROM raw_points)",
   ],
 ];
 

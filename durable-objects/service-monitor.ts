@@ -211,7 +211,7 @@ export class ServiceMonitor extends DurableObject<Env> {
     const behind = this.sql
       .exec<{ key: string; metric: string; environment: string; labels: string }>(
         `SELECT s.key, s.metric, s.environment, s.labels FROM series s JOIN series_ids i ON i.key = s.key
-         WHERE EXISTS (SELECT 1 FROM raw_points p WHERE p.series_id = i.id AND p.rowid > s.checkpoint_rowid)`,
+         WHERE EXISTS (SELECT 1 FROM raw_points p WHERE p.series_id = i.id AND p.id > s.checkpoint_rowid)`,
       )
       .toArray();
     for (const row of behind) {
@@ -231,8 +231,8 @@ export class ServiceMonitor extends DurableObject<Env> {
    * first time.
    */
   private replay(entry: SeriesEntry): void {
-    const rows = this.sql.exec<{ rowid: number; points: string }>(
-      "SELECT rowid, points FROM raw_points WHERE series_id = ? AND rowid > ? ORDER BY rowid",
+    const rows = this.sql.exec<{ id: number; points: string }>(
+      "SELECT id, points FROM raw_points WHERE series_id = ? AND id > ? ORDER BY id",
       entry.id,
       entry.rowid,
     );
@@ -241,7 +241,7 @@ export class ServiceMonitor extends DurableObject<Env> {
         if (timestamp < entry.lastTs) this.buffer.addRollup(entry.key, timestamp, value, null, null);
         else this.score(entry, value, timestamp);
       }
-      entry.rowid = row.rowid;
+      entry.rowid = row.id;
       entry.dirty = true;
     }
   }

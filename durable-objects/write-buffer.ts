@@ -1,7 +1,7 @@
 /**
- * Collects a batch's writes so the monitor issues a few statements instead of two per point:
- * raw points become one row per series (a JSON array), written in multi-row inserts within
- * SQLite's bound-parameter limit; rollups are merged per (series, minute) and upserted several rows to a statement.
+ * Collects the monitor's writes so it issues a few statements instead of two per point: raw
+ * points become one row per series and call (a JSON array), rollups are merged per (series,
+ * minute); both go out in multi-row statements within SQLite's bound-parameter limit.
  */
 const MINUTE = 60_000;
 const BATCH_ROWS_PER_STATEMENT = 25; // 4 parameters each, under the 100-parameter limit
@@ -73,19 +73,19 @@ export class MonitorWriteBuffer {
 
   /**
    * Writes the raw points gathered so far, one row per series, and answers each series' new
-   * row id: the monitor's checkpoints say up to which row a series' state has seen its points.
+   * row id: the monitor's checkpoints say up to which row a series' state has learned.
    */
   flushPoints(sql: SqlStorage): Map<number, number> {
     const written = new Map<number, number>();
     const rows = [...this.points.entries()].map(([id, s]) => [id, s.first, s.last, JSON.stringify(s.points)]);
     for (let i = 0; i < rows.length; i += BATCH_ROWS_PER_STATEMENT) {
       const chunk = rows.slice(i, i + BATCH_ROWS_PER_STATEMENT);
-      const inserted = sql.exec<{ rowid: number; series_id: number }>(
+      const inserted = sql.exec<{ id: number; series_id: number }>(
         `INSERT INTO raw_points (series_id, first_ts, last_ts, points) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
-         RETURNING rowid, series_id`,
+         RETURNING id, series_id`,
         ...chunk.flat(),
       );
-      for (const row of inserted) written.set(row.series_id, row.rowid);
+      for (const row of inserted) written.set(row.series_id, row.id);
     }
     this.points.clear();
     return written;
