@@ -537,7 +537,11 @@ export class ServiceMonitor extends DurableObject<Env> {
     const now = Date.now();
     if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = now;
-    this.sql.exec("DELETE FROM raw_points WHERE last_ts < ?", now - RAW_RETENTION_MS);
+    // the newest row stays whatever its age, so ids keep growing (see raw_points in the schema)
+    this.sql.exec(
+      "DELETE FROM raw_points WHERE last_ts < ? AND id < (SELECT max(id) FROM raw_points)",
+      now - RAW_RETENTION_MS,
+    );
     const retentionMs = this.retentionDays() * 86_400_000;
     this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs);
     this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - retentionMs);

@@ -390,29 +390,29 @@ describe("ServiceMonitor state", () => {
     expect(spike.body.services.replay.anomalies).toHaveLength(1);
   });
 
-  it("keeps raw-point row ids growing when pruning empties the table (checkpoints refer to them)", async () => {
+  it("keeps raw-point row ids growing when pruning (checkpoints refer to them)", async () => {
     const agent = await registerAgent();
     const id = env.SERVICE_MONITOR.idFromName(`${agent.orgId}:pruned`);
-    // points from two hours ago are past the raw retention: pruned at the end of the call
-    await ingest(agent, "metrics", steadyPoints("pruned", "tps", 5, 500, 47, 120 * MINUTE));
-    let firstIds: number[] = [];
-    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (_i, state) => {
-      expect(storedPoints(state.storage.sql)).toBe(0);
-      firstIds = state.storage.sql
-        .exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'raw_points'")
-        .toArray()
-        .map((r) => r.seq);
-    });
-    expect(firstIds).toEqual([1]);
-    await ingest(agent, "metrics", steadyPoints("pruned", "tps", 3, 500, 48, 5 * MINUTE));
-    await runInDurableObject(env.SERVICE_MONITOR.get(id), async (_i, state) => {
-      const rows = state.storage.sql.exec<{ id: number }>("SELECT id FROM raw_points").toArray();
-      expect(rows.map((r) => r.id)).toEqual([2]);
-      const series = state.storage.sql
-        .exec<{ checkpoint_rowid: number }>("SELECT checkpoint_rowid FROM series")
-        .one();
-      expect(series.checkpoint_rowid).toBeLessThanOrEqual(2);
-    });
+    const pruneNext = () =>
+      runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
+        Object.assign(instance, { lastPruneAt: 0 });
+      });
+    const rowIds = () =>
+      runInDurableObject(env.SERVICE_MONITOR.get(id), async (_i, state) =>
+        state.storage.sql
+          .exec<{ id: number }>("SELECT id FROM raw_points ORDER BY id")
+          .toArray()
+          .map((r) => r.id),
+      );
+    // points from two hours ago are past the raw retention: pruned, all but the newest row,
+    // which keeps the numbering from starting over
+    await ingest(agent, "metrics", steadyPoints("pruned", "tps", 5, 500, 47, 125 * MINUTE));
+    await pruneNext();
+    await ingest(agent, "metrics", steadyPoints("pruned", "tps", 5, 500, 48, 120 * MINUTE));
+    expect(await rowIds()).toEqual([2]);
+    await pruneNext();
+    await ingest(agent, "metrics", steadyPoints("pruned", "tps", 3, 500, 49, 5 * MINUTE));
+    expect(await rowIds()).toEqual([3]);
   });
 
   it("shows what it learned to a reader at once, before the next checkpoint", async () => {
