@@ -339,6 +339,19 @@ describe("packBySeries", () => {
     expect(packedPoints(packs)).toBe(5);
   });
 
+  it("never mistakes two label sets for one, whatever their values hold", () => {
+    const packs = packBySeries([
+      point(0, "cpu", { a: "x\u0000b\u00011\u0001y" }),
+      point(1, "cpu", { a: "x", b: "y" }),
+      point(2, "cpu", { a: "x\u0000b\u0001y" }),
+    ]);
+    expect(packs.map((p) => p.labels)).toEqual([
+      { a: "x\u0000b\u00011\u0001y" },
+      { a: "x", b: "y" },
+      { a: "x\u0000b\u0001y" },
+    ]);
+  });
+
   it("treats labels written in another key order as the same series, in arrival order", () => {
     const packs = packBySeries([
       point(0, "cpu", { host: "a", zone: "z" }),

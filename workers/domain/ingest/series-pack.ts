@@ -21,6 +21,21 @@ export interface SeriesPack {
 }
 
 /**
+ * The labels as written, in one string that two different label sets cannot share: names (and
+ * the metric and environment) are validated and hold no control characters, and each value is
+ * preceded by its length. Cheaper than JSON.stringify per point, which was a third of this
+ * function's time.
+ */
+function shapeOf(point: MetricPoint): string {
+  let shape = `${point.metric_name}\u0000${point.environment}`;
+  for (const name in point.labels) {
+    const value = point.labels[name]!;
+    shape += `\u0000${name}\u0001${value.length}\u0001${value}`;
+  }
+  return shape;
+}
+
+/**
  * Groups one service's points by series, in arrival order within each. Points whose labels
  * only differ in key order are the same series.
  */
@@ -29,7 +44,7 @@ export function packBySeries(points: MetricPoint[]): SeriesPack[] {
   const byShape = new Map<string, SeriesPack>();
   const byKey = new Map<string, SeriesPack>();
   points.forEach((point, index) => {
-    const shape = `${point.metric_name}\n${point.environment}\n${JSON.stringify(point.labels)}`;
+    const shape = shapeOf(point);
     let pack = byShape.get(shape);
     if (!pack) {
       const key = seriesKey(point.metric_name, { ...point.labels, environment: point.environment });
