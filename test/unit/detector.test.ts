@@ -134,6 +134,22 @@ describe("detector on constructed series", () => {
     expect(record.alert).toBe(true);
   });
 
+  it("does not alert when a state stored before the envelope existed meets its next points", () => {
+    const r = noise(14);
+    const state = createDetectorState();
+    run(
+      Array.from({ length: 600 }, () => 100 + r() * 10),
+      5 * MINUTE,
+      state,
+    );
+    delete state.envelope;
+    const next = Array.from({ length: 400 }, (_, i) =>
+      detect(state, 100 + r() * 10, START + (600 + i) * 5 * MINUTE),
+    );
+    expect(alerts(next)).toBe(0);
+    expect(state.envelope).toMatchObject({ count: 400 });
+  });
+
   it("lets a new record break through the rest period of an earlier alert", () => {
     const r = noise(13);
     const state = createDetectorState();
@@ -277,14 +293,14 @@ describe("envelope", () => {
     let env = learnEnvelope(undefined, 0, config);
     for (let i = 0; i < 300; i++) env = learnEnvelope(env, i % 2 === 0 ? 0 : 100, config);
     expect(env.recordRate).toBeLessThan(config.maxRecordRate);
-    expect(isNewsworthyRecord(env, 110, 300, 1, config)).toBe(true);
-    expect(isNewsworthyRecord(env, 110, config.envelopeWarmup - 1, 1, config)).toBe(false);
-    expect(isNewsworthyRecord(env, 101, 300, 1, config)).toBe(false);
+    expect(isNewsworthyRecord(env, 110, 1, config)).toBe(true);
+    expect(isNewsworthyRecord({ ...env, count: config.envelopeWarmup - 1 }, 110, 1, config)).toBe(false);
+    expect(isNewsworthyRecord(env, 101, 1, config)).toBe(false);
     // a record smaller than a quarter of the noise is not one
-    expect(isNewsworthyRecord(env, 110, 300, 50, config)).toBe(false);
+    expect(isNewsworthyRecord(env, 110, 50, config)).toBe(false);
     // a series that keeps setting records is drifting
     for (let i = 1; i <= 30; i++) env = learnEnvelope(env, 100 + i, config);
     expect(env.recordRate).toBeGreaterThan(config.maxRecordRate);
-    expect(isNewsworthyRecord(env, 150, 330, 1, config)).toBe(false);
+    expect(isNewsworthyRecord(env, 150, 1, config)).toBe(false);
   });
 });

@@ -15,6 +15,8 @@ export interface EnvelopeState {
   max: number;
   /** exponentially weighted share of recent points that set a record (any size) */
   recordRate: number;
+  /** points learned: the range means something only after `envelopeWarmup` of them */
+  count: number;
 }
 
 export interface EnvelopeConfig {
@@ -42,17 +44,17 @@ export function envelopeExcess(envelope: EnvelopeState | undefined, value: numbe
 }
 
 /**
- * True when `value` is a record worth an alert; `seen` is how many points came before it and
- * `noise` the standard deviation it is judged against.
+ * True when `value` is a record worth an alert; `noise` is the standard deviation it is judged
+ * against. The warm-up counts the envelope's own points, so a series whose state predates the
+ * envelope learns its range before its records count.
  */
 export function isNewsworthyRecord(
   envelope: EnvelopeState | undefined,
   value: number,
-  seen: number,
   noise: number,
   config: EnvelopeConfig,
 ): boolean {
-  if (!envelope || seen < config.envelopeWarmup) return false;
+  if (!envelope || envelope.count < config.envelopeWarmup) return false;
   const beyond = Math.max(0, value - envelope.max, envelope.min - value);
   return (
     envelopeExcess(envelope, value) > config.envelopeMargin &&
@@ -67,11 +69,12 @@ export function learnEnvelope(
   value: number,
   config: EnvelopeConfig,
 ): EnvelopeState {
-  if (!envelope) return { min: value, max: value, recordRate: 0 };
+  if (!envelope) return { min: value, max: value, recordRate: 0, count: 1 };
   const record = value < envelope.min || value > envelope.max ? 1 : 0;
   return {
     min: Math.min(envelope.min, value),
     max: Math.max(envelope.max, value),
     recordRate: envelope.recordRate + (record - envelope.recordRate) * alphaFor(config.recordWindow),
+    count: envelope.count + 1,
   };
 }
