@@ -5,8 +5,6 @@ import {
   type MetaFunction,
 } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { eq } from "drizzle-orm";
-import { organizations } from "../../workers/db/schema";
 import { hasRole } from "../../workers/domain/auth/roles";
 import {
   aiSettingsBody,
@@ -15,6 +13,7 @@ import {
 } from "../../workers/http/schemas/integrations";
 import { listNotifications } from "../../workers/services/alerts";
 import {
+  aiSettingsOf,
   deleteSlackIntegration,
   getSlackIntegration,
   linkSlackUser,
@@ -31,22 +30,18 @@ export const meta: MetaFunction = () => [{ title: "Integrations · Deployr" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
-  const [slack, slackUserId, org, alerts] = await Promise.all([
+  const [slack, slackUserId, ai, alerts] = await Promise.all([
     getSlackIntegration(services, principal.orgId).catch(() => null),
     slackLinkOf(services, principal.orgId, principal.userId),
-    services.db
-      .select({ aiOrder: organizations.aiOrder })
-      .from(organizations)
-      .where(eq(organizations.id, principal.orgId))
-      .get(),
+    aiSettingsOf(services, principal.orgId, Boolean(context.cloudflare.env.AI)),
     listNotifications(services, principal.orgId, 20),
   ]);
   return {
     isAdmin: hasRole(principal.role, "admin"),
     slack,
     slackUserId,
-    aiOrder: org?.aiOrder ?? "cloud_first",
-    workersAi: Boolean(context.cloudflare.env.AI),
+    aiOrder: ai.order,
+    workersAi: ai.providers.workers_ai.configured,
     ollama: services.config.OLLAMA_BASE_URL ?? null,
     alerts,
   };

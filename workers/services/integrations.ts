@@ -1,10 +1,13 @@
 import { and, eq } from "drizzle-orm";
+import { AiQuota } from "../adapters/db/ai-state";
 import type { SlackTarget } from "../adapters/slack/slack-client";
 import { open, seal } from "../auth/secret-box";
 import { integrations, memberships, organizations, slackUserLinks } from "../db/schema";
+import { planLimits } from "../domain/billing/plans";
 import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
 import { ApiError, notFound } from "../errors";
 import type { RequestMeta, Services } from "./container";
+import { getSubscription } from "./organization";
 import type { Principal } from "./principal";
 
 const PURPOSE = "deployr/integrations/v1";
@@ -257,6 +260,35 @@ export async function memberForSlackUser(services: Services, orgId: string, slac
     .where(and(eq(slackUserLinks.orgId, orgId), eq(slackUserLinks.slackUserId, slackUserId)))
     .get();
   return row ?? null;
+}
+
+/**
+ * The organisation's AI settings as the API and the dashboard show them: provider order, which
+ * providers are configured (`workersAiBound`: the AI binding exists), and today's quota.
+ */
+export async function aiSettingsOf(services: Services, orgId: string, workersAiBound: boolean) {
+  const [org, subscription, used] = await Promise.all([
+    services.db
+      .select({ aiOrder: organizations.aiOrder })
+      .from(organizations)
+      .where(eq(organizations.id, orgId))
+      .get(),
+    getSubscription(services, orgId),
+    new AiQuota(services.db, services.now).usedToday(orgId),
+  ]);
+  return {
+    order: org?.aiOrder ?? "cloud_first",
+    providers: {
+      workers_ai: { configured: workersAiBound, model: services.config.AI_MODEL },
+      ollama: { configured: Boolean(services.config.OLLAMA_BASE_URL), model: services.config.OLLAMA_MODEL },
+      rules: { configured: true, model: "deployr-rules-v1" },
+    },
+    quota: {
+      calls_per_day: planLimits(subscription.plan).aiCallsPerDay,
+      used_today: used.calls,
+      tokens_today: used.tokens,
+    },
+  };
 }
 
 /** Which AI provider answers first for the organisation; audited like every settings change. */

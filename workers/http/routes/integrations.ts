@@ -1,11 +1,8 @@
-import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { AiQuota } from "../../adapters/db/ai-state";
-import { organizations } from "../../db/schema";
-import { planLimits } from "../../domain/billing/plans";
 import { ApiError } from "../../errors";
 import { deleteExecutor, listExecutors, saveExecutor } from "../../services/executors";
 import {
+  aiSettingsOf,
   deleteSlackIntegration,
   getSlackIntegration,
   linkSlackUser,
@@ -14,7 +11,6 @@ import {
   slackLinkOf,
   unlinkSlackUser,
 } from "../../services/integrations";
-import { getSubscription } from "../../services/organization";
 import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { ok } from "../schemas/common";
@@ -64,32 +60,8 @@ integrationRoutes.delete("/slack/me", requireRole("viewer"), async (c) => {
   return c.json({ ok: true as const }, 200);
 });
 
-async function aiSettings(c: Context<AppEnv>) {
-  const services = c.get("services");
-  const orgId = c.get("principal").orgId;
-  const [org, subscription, used] = await Promise.all([
-    services.db
-      .select({ aiOrder: organizations.aiOrder })
-      .from(organizations)
-      .where(eq(organizations.id, orgId))
-      .get(),
-    getSubscription(services, orgId),
-    new AiQuota(services.db, services.now).usedToday(orgId),
-  ]);
-  return {
-    order: org?.aiOrder ?? "cloud_first",
-    providers: {
-      workers_ai: { configured: Boolean(c.env.AI), model: services.config.AI_MODEL },
-      ollama: { configured: Boolean(services.config.OLLAMA_BASE_URL), model: services.config.OLLAMA_MODEL },
-      rules: { configured: true, model: "deployr-rules-v1" },
-    },
-    quota: {
-      calls_per_day: planLimits(subscription.plan).aiCallsPerDay,
-      used_today: used.calls,
-      tokens_today: used.tokens,
-    },
-  };
-}
+const aiSettings = (c: Context<AppEnv>) =>
+  aiSettingsOf(c.get("services"), c.get("principal").orgId, Boolean(c.env.AI));
 
 integrationRoutes.get("/ai", requireRole("viewer"), async (c) => c.json({ ai: await aiSettings(c) }, 200));
 
