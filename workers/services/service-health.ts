@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { incidents, services as servicesTable } from "../db/schema";
 import { maxSeverity } from "../domain/correlation/incident-trigger";
 import type { Severity } from "../domain/detection/anomaly";
+import { notFound } from "../errors";
 import type { Services } from "./container";
 
 export interface ServiceHealth {
@@ -11,6 +12,16 @@ export interface ServiceHealth {
   worst_open_severity: Severity | null;
   first_seen_at: number;
   last_seen_at: number;
+}
+
+/** Refuses (404) a service name the organisation has never sent data for. */
+export async function requireKnownService(services: Services, orgId: string, name: string): Promise<void> {
+  const row = await services.db
+    .select({ name: servicesTable.name })
+    .from(servicesTable)
+    .where(and(eq(servicesTable.orgId, orgId), eq(servicesTable.name, name)))
+    .get();
+  if (!row) throw notFound("Service");
 }
 
 /** Services of an organisation with their health: the worst open incident decides. */

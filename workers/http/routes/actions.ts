@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { actionRuns, services as servicesTable } from "../../db/schema";
+import { actionRuns } from "../../db/schema";
 import { ACTION_CATALOG } from "../../domain/remediation/catalog";
 import type { AutonomyPolicy } from "../../domain/remediation/safety-rails";
 import { ApiError, notFound } from "../../errors";
@@ -13,6 +13,7 @@ import {
   saveAutonomyPolicy,
   setActionsPaused,
 } from "../../services/remediation";
+import { requireKnownService } from "../../services/service-health";
 import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { actionRunParams, autonomyBody, autonomyParams } from "../schemas/remediation";
@@ -91,13 +92,7 @@ actionRoutes.put(
   async (c) => {
     const { service } = c.req.valid("param");
     const actor = userPrincipal(c.get("principal"));
-    const known = await c
-      .get("services")
-      .db.select({ name: servicesTable.name })
-      .from(servicesTable)
-      .where(and(eq(servicesTable.orgId, actor.orgId), eq(servicesTable.name, service)))
-      .get();
-    if (!known) throw notFound("Service");
+    await requireKnownService(c.get("services"), actor.orgId, service);
     const body = c.req.valid("json");
     const policy = await saveAutonomyPolicy(
       c.get("services"),

@@ -1,8 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { services as servicesTable } from "../../db/schema";
-import { notFound } from "../../errors";
-import { listServiceHealth } from "../../services/service-health";
+import { listServiceHealth, requireKnownService } from "../../services/service-health";
 import { authenticate, requireRole } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { logsQuery, metricsQuery, serviceParams } from "../schemas/ingest";
@@ -27,13 +24,7 @@ serviceRoutes.get("/", async (c) => {
  * (unknown names never reach, or create, a monitor), and the range defaults to the last hour.
  */
 async function serviceScope(c: Context<AppEnv>, service: string, range: { from?: number; to?: number }) {
-  const row = await c
-    .get("services")
-    .db.select({ name: servicesTable.name })
-    .from(servicesTable)
-    .where(and(eq(servicesTable.orgId, c.get("principal").orgId), eq(servicesTable.name, service)))
-    .get();
-  if (!row) throw notFound("Service");
+  await requireKnownService(c.get("services"), c.get("principal").orgId, service);
   const now = c.get("services").now();
   return { orgId: c.get("principal").orgId, now, from: range.from ?? now - HOUR, to: range.to ?? now };
 }
