@@ -348,8 +348,7 @@ export class ServiceMonitor extends DurableObject<Env> {
     const pending: (PendingAlert & { order: number })[] = [];
     let firstSight = false;
     for (const pack of packs) {
-      // the monitor names its series itself: the key is recomputed, once per pack
-      const key = seriesKey(pack.metric, { ...pack.labels, environment: pack.environment });
+      const { key } = pack;
       const known = this.series.size;
       const entry = this.loadSeries(key, pack);
       // a series is written at first sight, so recovery always knows its name and labels

@@ -180,7 +180,7 @@ export function detect(
         ? (state.shortDeviation - state.deviation.mean) / scaleFloor(state.deviation)
         : 0;
     score = surprise > 0 ? surprise / (surprise + config.surpriseScale) : 0;
-    const outside = warm && isNewsworthyRecord(state.envelope, value, baselineStdDev, config);
+    const outside = isNewsworthyRecord(state.envelope, value, baselineStdDev, config);
     // beyond the margin the score is at least 0.5, above the alert threshold's score
     if (outside) score = Math.max(score, excess / (excess + config.envelopeMargin));
     // A record breaks through the rest period: a new all-time high or low is news even
