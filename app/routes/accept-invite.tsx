@@ -11,6 +11,7 @@ import { sessionCookieHeaders } from "../../workers/http/cookies";
 import { acceptInvitationBody } from "../../workers/http/schemas/auth";
 import { acceptInvitation, previewInvitation } from "../../workers/services/team";
 import { Field, FormAlert } from "../components/form-controls";
+import { getSessionUser } from "../lib/auth.server";
 import { formFailure, parseForm } from "../lib/forms";
 import { requestMeta, servicesFrom } from "../lib/services.server";
 
@@ -18,10 +19,16 @@ export const meta: MetaFunction = () => [{ title: "Join your team · Deployr" }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
+  const services = servicesFrom(context);
   try {
-    return { token, invitation: await previewInvitation(servicesFrom(context), token) };
+    const invitation = await previewInvitation(services, token);
+    // Only the visitor's own session is consulted: the page never says whether the invited
+    // address has an account (the inviter holds this link too).
+    const session = await getSessionUser(request, services);
+    const signedInAs = session ? session.user.email : null;
+    return { token, invitation, signedInAs };
   } catch (error) {
-    if (error instanceof ApiError) return { token, invitation: null };
+    if (error instanceof ApiError) return { token, invitation: null, signedInAs: null };
     throw error;
   }
 }
@@ -34,7 +41,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   ]);
   if ("fieldErrors" in parsed) return data({ ok: false as const, fieldErrors: parsed.fieldErrors }, 400);
   try {
-    const { session } = await acceptInvitation(servicesFrom(context), parsed.data, requestMeta(request));
+    const services = servicesFrom(context);
+    const signedIn = await getSessionUser(request, services);
+    const { session } = await acceptInvitation(
+      services,
+      parsed.data,
+      requestMeta(request),
+      signedIn?.principal.userId,
+    );
     const headers = new Headers();
     for (const cookie of sessionCookieHeaders(request.url, session)) headers.append("Set-Cookie", cookie);
     return redirect("/control-center", { headers });
@@ -45,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AcceptInvite() {
-  const { token, invitation } = useLoaderData<typeof loader>();
+  const { token, invitation, signedInAs } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   if (!invitation) {
@@ -60,6 +74,8 @@ export default function AcceptInvite() {
       </main>
     );
   }
+  const next = `/accept-invite?token=${encodeURIComponent(token)}`;
+  const signedInAsInvitee = signedInAs !== null && signedInAs === invitation.email;
   return (
     <main className="auth-page">
       <section className="card narrow">
@@ -68,29 +84,48 @@ export default function AcceptInvite() {
           You are invited as <strong>{invitation.role}</strong> with {invitation.email}.
         </p>
         <FormAlert error={result && "formError" in result ? result.formError : undefined} />
-        <Form method="post" className="stack">
-          <input type="hidden" name="token" value={token} />
-          {invitation.has_account ? null : (
+        {signedInAsInvitee ? (
+          <Form method="post" className="stack">
+            <input type="hidden" name="token" value={token} />
+            <p>You are signed in as {signedInAs}.</p>
+            <button type="submit" disabled={busy}>
+              Join {invitation.organization}
+            </button>
+          </Form>
+        ) : (
+          <Form method="post" className="stack">
+            <input type="hidden" name="token" value={token} />
+            {signedInAs ? (
+              <p className="muted">
+                You are signed in as {signedInAs}, not as the invited address. Enter the invited account's
+                password below, or sign out and open this link again.
+              </p>
+            ) : (
+              <p className="muted">
+                Already have a Deployr account with this address?{" "}
+                <a href={`/login?next=${encodeURIComponent(next)}`}>Sign in first</a>, or enter its password
+                below. New to Deployr? Enter your name and choose a password.
+              </p>
+            )}
             <Field
-              label="Your name"
+              label="Your name (new accounts)"
               name="full_name"
               autoComplete="name"
-              required
               error={result?.fieldErrors?.full_name}
             />
-          )}
-          <Field
-            label={invitation.has_account ? "Your existing password" : "Choose a password"}
-            name="password"
-            type="password"
-            autoComplete={invitation.has_account ? "current-password" : "new-password"}
-            required
-            error={result?.fieldErrors?.password}
-          />
-          <button type="submit" disabled={busy}>
-            Join {invitation.organization}
-          </button>
-        </Form>
+            <Field
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              error={result?.fieldErrors?.password}
+            />
+            <button type="submit" disabled={busy}>
+              Join {invitation.organization}
+            </button>
+          </Form>
+        )}
       </section>
     </main>
   );

@@ -194,7 +194,7 @@ describe("the dashboard in a real browser", () => {
     await invitee.goto(inviteLink);
     expect(await invitee.getByRole("heading").first().textContent()).toBe(`Join ${owner.company}`);
     await invitee.getByLabel("Your name").fill("Mia Member");
-    await invitee.getByLabel("Choose a password").fill("harbour-lights-at-dusk");
+    await invitee.getByLabel("Password", { exact: true }).fill("harbour-lights-at-dusk");
     await invitee.getByRole("button", { name: /Join/ }).click();
     await invitee.waitForURL(/\/control-center/, { waitUntil: "commit" });
     expect(await invitee.getByTestId("org-name").textContent()).toBe(owner.company);

@@ -52,6 +52,12 @@ export function uniqueEmail(label = "user"): string {
   return `${label}-${crypto.randomUUID().slice(0, 12)}@example.com`;
 }
 
+/** A client address of the test's own (TEST-NET-3 and benchmark ranges: never routed). */
+export function uniqueIp(): string {
+  const [a = 0, b = 0] = crypto.getRandomValues(new Uint8Array(2));
+  return `198.${18 + (a & 1)}.${b}.${1 + (a >> 1)}`;
+}
+
 export const STRONG_PASSWORD = "correct-horse-battery-42";
 
 export interface Tenant {

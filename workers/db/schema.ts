@@ -184,6 +184,23 @@ export const rateLimits = sqliteTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
 
+/**
+ * Exponential backoff per (account, client) pair and per password change: each attempt claims
+ * its slot before the password is checked, so concurrency cannot multiply the guesses.
+ * `subject` (the normalised e-mail) lets a password reset clear every pair of one account.
+ */
+export const authBackoff = sqliteTable(
+  "auth_backoff",
+  {
+    key: text("key").primaryKey(),
+    subject: text("subject").notNull(),
+    failures: integer("failures").notNull(),
+    blockedUntil: integer("blocked_until").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("auth_backoff_subject_idx").on(t.subject), index("auth_backoff_updated_idx").on(t.updatedAt)],
+);
+
 /** Services and environments register themselves on first data. */
 export const services = sqliteTable(
   "services",

@@ -1,35 +1,21 @@
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { isConstraintError } from "../adapters/db/constraint-error";
 import { randomBase62 } from "../auth/encoding";
-import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "../auth/password";
+import { hashPassword, needsRehash } from "../auth/password";
 import { newId } from "../auth/tokens";
 import { memberships, organizations, subscriptions, users } from "../db/schema";
-import { checkPassword } from "../domain/auth/password-policy";
 import type { Role } from "../domain/auth/roles";
 import { trialEndsAt } from "../domain/billing/plans";
 import { ApiError } from "../errors";
 import type { RequestMeta, Services } from "./container";
+import { assertStrongPassword, normalizeEmail } from "./credentials";
+import { listMemberships } from "./memberships";
+import { checkPasswordGuarded } from "./password-guard";
+import { voidResetLinks } from "./password-reset";
 import { issueSession, revokeAllSessionsOfUser } from "./sessions";
 
-const WINDOW_15_MIN = 15 * 60_000;
-/** Failed logins per account before it is locked for the rest of the window. */
-export const LOGIN_FAILURES_PER_ACCOUNT = { limit: 5, windowMs: WINDOW_15_MIN };
-/** Login attempts per client IP, successful or not. */
-export const LOGIN_ATTEMPTS_PER_IP = { limit: 30, windowMs: WINDOW_15_MIN };
+/** Registrations per client IP (fixed window: a sign-up burst is not a guessing attack). */
 export const REGISTRATIONS_PER_IP = { limit: 10, windowMs: 60 * 60_000 };
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-export function assertStrongPassword(password: string, context: { email?: string; fullName?: string }): void {
-  const problems = checkPassword(password, context);
-  if (problems.length > 0) {
-    throw new ApiError("weak_password", `The password ${problems.join(", ")}`, {
-      details: problems.map((message) => ({ path: "password", message })),
-    });
-  }
-}
 
 function slugify(name: string): string {
   const base = name
@@ -124,39 +110,13 @@ const invalidCredentials = () => new ApiError("invalid_credentials", "Invalid e-
 
 /**
  * Signs a user in. Unknown e-mail and wrong password answer alike, in the same time (a dummy
- * hash is verified), and the per-account lock applies to unknown addresses too, so nothing
- * tells whether an address is registered.
+ * hash is verified), and every limit applies to unknown addresses too, so nothing tells
+ * whether an address is registered (see password-guard.ts for the limits).
  */
 export async function login(services: Services, input: LoginInput, meta: RequestMeta) {
   const email = normalizeEmail(input.email);
-  if (meta.ip) await enforce(services, `login:ip:${meta.ip}`, LOGIN_ATTEMPTS_PER_IP);
-  const accountKey = `login:account:${email}`;
-  const lock = await services.limiter.peek(accountKey, LOGIN_FAILURES_PER_ACCOUNT);
-  if (!lock.allowed) {
-    throw new ApiError("rate_limited", "Too many failed sign-ins for this account; try again later", {
-      retryAfterSeconds: lock.retryAfterSeconds,
-    });
-  }
-
-  const user = await services.db.select().from(users).where(eq(users.email, email)).get();
-  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !passwordOk) {
-    await services.limiter.hit(accountKey, LOGIN_FAILURES_PER_ACCOUNT);
-    if (user) {
-      const orgs = await listMemberships(services, user.id);
-      for (const m of orgs) {
-        await services.audit.record({
-          orgId: m.orgId,
-          actorType: "user",
-          actorId: user.id,
-          action: "login.failed",
-          ip: meta.ip,
-        });
-      }
-    }
-    throw invalidCredentials();
-  }
-  await services.limiter.reset(accountKey);
+  const { ok, user } = await checkPasswordGuarded(services, email, input.password, meta, "login");
+  if (!ok || !user) throw invalidCredentials();
 
   const orgs = await listMemberships(services, user.id);
   const chosen = input.org_id ? orgs.find((m) => m.orgId === input.org_id) : orgs[0];
@@ -184,20 +144,6 @@ export async function login(services: Services, input: LoginInput, meta: Request
     meta,
   );
   return { session, user: await describeUser(services, user.id, chosen.orgId) };
-}
-
-export async function listMemberships(services: Services, userId: string) {
-  return services.db
-    .select({
-      orgId: memberships.orgId,
-      role: memberships.role,
-      name: organizations.name,
-      slug: organizations.slug,
-    })
-    .from(memberships)
-    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt), asc(memberships.orgId));
 }
 
 export interface UserView {
@@ -241,10 +187,16 @@ export async function changePassword(
   input: { current_password: string; new_password: string },
   meta: RequestMeta,
 ) {
-  const user = await services.db.select().from(users).where(eq(users.id, principal.userId)).get();
-  if (!user || !(await verifyPassword(input.current_password, user.passwordHash))) {
-    throw new ApiError("invalid_credentials", "The current password is wrong");
-  }
+  const account = await services.db.select().from(users).where(eq(users.id, principal.userId)).get();
+  if (!account) throw new ApiError("unauthorized", "The session has ended; sign in again");
+  const { ok, user } = await checkPasswordGuarded(
+    services,
+    account.email,
+    input.current_password,
+    meta,
+    "password_change",
+  );
+  if (!ok || !user) throw new ApiError("invalid_credentials", "The current password is wrong");
   assertStrongPassword(input.new_password, { email: user.email, fullName: user.fullName });
   const now = services.now();
   await services.db
@@ -252,6 +204,7 @@ export async function changePassword(
     .set({ passwordHash: await hashPassword(input.new_password), passwordChangedAt: now })
     .where(eq(users.id, user.id));
   await revokeAllSessionsOfUser(services, user.id, { except: principal.sessionFamily });
+  await voidResetLinks(services, user.id);
   await services.audit.record({
     orgId: principal.orgId,
     actorType: "user",

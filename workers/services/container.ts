@@ -1,4 +1,5 @@
 import { AuditLog } from "../adapters/db/audit";
+import { AuthThrottle } from "../adapters/db/auth-throttle";
 import { createDb, type Database } from "../adapters/db/client";
 import { RateLimiter } from "../adapters/db/rate-limiter";
 import { Mailer } from "../adapters/email/mailer";
@@ -14,6 +15,8 @@ export interface Services {
   mailer: Mailer;
   audit: AuditLog;
   limiter: RateLimiter;
+  /** the shared counters of every password check (login, invitation, password change) */
+  throttle: AuthThrottle;
   monitors: MonitorClient;
   slack: SlackClient;
   /** approved action runs go here to be executed (the actions queue) */
@@ -39,6 +42,7 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     ),
     audit: new AuditLog(db, now),
     limiter: new RateLimiter(db, now),
+    throttle: new AuthThrottle(db, now),
     monitors: monitorClient(env.SERVICE_MONITOR),
     slack: new SlackClient({ apiBase: config.SLACK_API_BASE }),
     actions: {

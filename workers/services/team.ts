@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
-import { hashPassword, verifyPassword } from "../auth/password";
+import { hashPassword } from "../auth/password";
 import { newId, randomToken, sha256Hex } from "../auth/tokens";
 import { invitations, memberships, organizations, users } from "../db/schema";
 import { canAssignRole, canRemoveMember, leavesOrgWithoutOwner, type Role } from "../domain/auth/roles";
 import { ApiError, forbidden, notFound } from "../errors";
-import { assertStrongPassword, describeUser, normalizeEmail } from "./accounts";
+import { describeUser } from "./accounts";
 import type { RequestMeta, Services } from "./container";
+import { assertStrongPassword, normalizeEmail } from "./credentials";
+import { checkPasswordGuarded } from "./password-guard";
 import type { Principal } from "./principal";
 import { issueSession } from "./sessions";
 
@@ -243,46 +245,61 @@ async function findPendingInvitation(services: Services, token: string) {
     .get();
 }
 
-/** What the accept page shows before the invitee decides. */
+/**
+ * What the accept page shows before the invitee decides. It does not say whether the address
+ * has an account: whoever invited it holds the token too, and must not learn that.
+ */
 export async function previewInvitation(services: Services, token: string) {
   const invitation = await findPendingInvitation(services, token);
   if (!invitation) throw new ApiError("not_found", "This invitation is invalid, used or expired");
-  const account = await services.db
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.email, invitation.email))
-    .get();
-  return {
-    organization: invitation.orgName,
-    email: invitation.email,
-    role: invitation.role,
-    has_account: Boolean(account),
-  };
+  return { organization: invitation.orgName, email: invitation.email, role: invitation.role };
+}
+
+export interface AcceptInvitationInput {
+  token: string;
+  password?: string | undefined;
+  full_name?: string | undefined;
 }
 
 /**
- * Accepts an invitation: a new person sets a name and password; someone who already has an
- * account proves it with their password. Either way they are signed in to the new organisation.
+ * Accepts an invitation. A person signed in as the invited address just joins. Otherwise a new
+ * person sets a name and password, and someone who already has an account proves it with its
+ * password, under the same limits and counters as a sign-in (the inviter holds the token, so
+ * this must be no better a place to guess passwords than the login form). Either way they are
+ * signed in to the new organisation.
  */
 export async function acceptInvitation(
   services: Services,
-  input: { token: string; password: string; full_name?: string | undefined },
+  input: AcceptInvitationInput,
   meta: RequestMeta,
+  signedInUserId?: string,
 ) {
   const invitation = await findPendingInvitation(services, input.token);
   if (!invitation) throw new ApiError("not_found", "This invitation is invalid, used or expired");
   const now = services.now();
   let user = await services.db.select().from(users).where(eq(users.email, invitation.email)).get();
-  if (user) {
-    if (!(await verifyPassword(input.password, user.passwordHash))) {
-      throw new ApiError("invalid_credentials", "The password does not match the existing account");
+  const signedInAsInvitee = Boolean(user && signedInUserId && user.id === signedInUserId);
+  if (user && !signedInAsInvitee) {
+    if (!input.password) {
+      throw new ApiError("invalid_credentials", "Enter the password of your account, or sign in first");
     }
-  } else {
+    const checked = await checkPasswordGuarded(
+      services,
+      invitation.email,
+      input.password,
+      meta,
+      "invitation",
+    );
+    if (!checked.ok)
+      throw new ApiError("invalid_credentials", "The password does not match this address's account");
+  } else if (!user) {
     const fullName = input.full_name?.trim();
-    if (!fullName) {
-      throw new ApiError("validation_failed", "Your name is required", {
-        details: [{ path: "full_name", message: "Required" }],
-      });
+    const problems = [
+      ...(fullName ? [] : [{ path: "full_name", message: "Required" }]),
+      ...(input.password ? [] : [{ path: "password", message: "Required" }]),
+    ];
+    if (problems.length > 0 || !fullName || !input.password) {
+      throw new ApiError("validation_failed", "Your name and a password are required", { details: problems });
     }
     assertStrongPassword(input.password, { email: invitation.email, fullName });
     const userId = newId("usr");

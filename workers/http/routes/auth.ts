@@ -53,6 +53,14 @@ function sessionBody(
   };
 }
 
+/** The user a request is signed in as (Bearer token or the dashboard cookie), if any; never throws. */
+async function optionalUserId(c: Context<AppEnv>): Promise<string | undefined> {
+  const access = bearerToken(c.req.header("authorization")) ?? getCookie(c, ACCESS_COOKIE);
+  if (!access) return undefined;
+  const principal = await authenticateAccessToken(c.get("services"), access).catch(() => null);
+  return principal?.userId;
+}
+
 authRoutes.post("/register", jsonBody(registerBody), async (c) => {
   const { session, user } = await register(c.get("services"), c.req.valid("json"), c.get("meta"));
   return c.json(sessionBody(c, session, user), 201);
@@ -146,7 +154,9 @@ authRoutes.get("/invitations/:token", pathParams(invitationTokenParams), async (
 });
 
 authRoutes.post("/invitations/accept", jsonBody(acceptInvitationBody), async (c) => {
-  const { session, user } = await acceptInvitation(c.get("services"), c.req.valid("json"), c.get("meta"));
+  const services = c.get("services");
+  const signedIn = await optionalUserId(c);
+  const { session, user } = await acceptInvitation(services, c.req.valid("json"), c.get("meta"), signedIn);
   return c.json(sessionBody(c, session, user), 200);
 });
 
@@ -211,10 +221,11 @@ export const authDocs: RouteDoc[] = [
     method: "post",
     path: "/api/auth/change-password",
     tag: "Auth",
-    summary: "Change the password (other sessions end)",
+    summary: "Change the password (other sessions end, outstanding reset links are void)",
     auth: "user",
     body: changePasswordBody,
     success: { status: 200, description: "Changed", schema: ok },
+    errors: [400, 401, 422, 429],
   },
   {
     method: "post",
@@ -249,10 +260,11 @@ export const authDocs: RouteDoc[] = [
     method: "post",
     path: "/api/auth/invitations/accept",
     tag: "Auth",
-    summary: "Accept an invitation (new account, or an existing one with its password)",
+    summary:
+      "Accept an invitation: signed in as the invited address, as a new account (name and password), or with the existing account's password (limited like a sign-in)",
     auth: "public",
     body: acceptInvitationBody,
     success: { status: 200, description: "Signed in to the organisation", schema: sessionResponse },
-    errors: [400, 401, 404, 422],
+    errors: [400, 401, 404, 422, 429],
   },
 ];

@@ -15,9 +15,10 @@ export const passwordResetBody = z.strictObject({ email });
 export const passwordResetConfirmBody = z.strictObject({ token: z.string().min(1).max(200), password });
 export const updateProfileBody = z.strictObject({ full_name: personName });
 export const changePasswordBody = z.strictObject({ current_password: password, new_password: password });
+/** `password` is left out only by someone signed in as the invited address. */
 export const acceptInvitationBody = z.strictObject({
   token: z.string().min(1).max(200),
-  password,
+  password: password.optional(),
   full_name: personName.optional(),
 });
 export const invitationTokenParams = z.object({ token: z.string().min(1).max(200) });
@@ -54,5 +55,4 @@ export const invitationPreview = z.object({
   organization: z.string(),
   email: z.string(),
   role,
-  has_account: z.boolean(),
 });
