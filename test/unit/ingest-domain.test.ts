@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decideIncident, type Signal } from "../../workers/domain/correlation/incident-trigger";
 import { seriesKey } from "../../workers/domain/detection/series-key";
@@ -28,10 +29,24 @@ describe("parseTimestamp", () => {
     [null, /required/],
     [NOW + 10 * 60_000, /future/],
     ["2026-01-01T00:00:00Z", /30 days old/],
+    ["2026-02-30T00:00:00Z", /not a valid date \(2026-02 has 28 days\)/],
+    ["2026-05-31T24:00:00Z", /not a valid time/],
+    ["2026-13-01T00:00:00Z", /not a valid date \(month 13\)/],
+    ["2026-06-01T11:59:00+25:00", /time-zone offset/],
   ])("refuses %j", (input, reason) => {
     const result = parseTimestamp(input, NOW);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
+
+describe("parseTimestamp on every real instant", () => {
+  it("reads back any instant of the last 30 days that Date prints", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: NOW - 29 * 86_400_000, max: NOW }), (ms) => {
+        expect(parseTimestamp(new Date(ms).toISOString(), NOW)).toEqual({ ok: true, ms });
+      }),
+    );
   });
 });
 
