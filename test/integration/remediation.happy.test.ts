@@ -5,6 +5,7 @@ import { newId } from "../../workers/auth/tokens";
 import { services as servicesTable } from "../../workers/db/schema";
 import { runAction } from "../../workers/jobs/run-action";
 import { createServices } from "../../workers/services/container";
+import { decideActionRun } from "../../workers/services/incident-response";
 import { AGENT_SECRET, CLOUDFLARE_TOKEN, GITHUB_TOKEN, K8S_TOKEN } from "../support/mock-providers";
 import {
   analyse,
@@ -336,6 +337,21 @@ describe("the run state machine", () => {
       api("/api/dashboard/action/reject", { token: tenant.token, body: { action_run_id: actionRunId } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
+  });
+
+  it("queues an approved run exactly once", async () => {
+    const tenant = await registerTenant();
+    const { actionRunId } = await incidentWithAction(tenant, "restart_service");
+    const sent: unknown[] = [];
+    const services = { ...createServices(env), actions: { send: async (m: unknown) => void sent.push(m) } };
+    await decideActionRun(
+      services,
+      { orgId: tenant.orgId, userId: tenant.userId, via: "api" },
+      actionRunId,
+      "approved",
+      null,
+    );
+    expect(sent).toEqual([{ type: "action.execute", org_id: tenant.orgId, action_run_id: actionRunId }]);
   });
 });
 

@@ -65,9 +65,6 @@ export async function decideActionRun(
     if (!existing) throw notFound("Action");
     throw new ApiError("conflict", `This action was already ${existing.status}`);
   }
-  if (decision === "approved") {
-    await services.actions.send({ type: "action.execute", org_id: decider.orgId, action_run_id: run.id });
-  }
   await services.db.batch([
     services.db.insert(incidentEvents).values(
       event(
@@ -96,6 +93,7 @@ export async function decideActionRun(
       ip: decider.ip ?? null,
     }),
   ]);
+  // Queued once, after the timeline and the audit hold the decision the run will act on.
   if (decision === "approved") {
     await services.actions.send({ type: "action.execute", org_id: decider.orgId, action_run_id: run.id });
   }
