@@ -24,6 +24,12 @@ export function ingest(
 
 export const MINUTE = 60_000;
 
+/** A test that fills the minute's quota window must not see it turn: wait out its last seconds. */
+export async function awayFromMinuteEnd(): Promise<void> {
+  const left = MINUTE - (Date.now() % MINUTE);
+  if (left < 10_000) await new Promise((done) => setTimeout(done, left + 50));
+}
+
 /** `count` one-minute points of a steady metric ending `endAgoMs` before now. */
 export function steadyPoints(
   service: string,

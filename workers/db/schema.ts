@@ -201,6 +201,29 @@ export const authBackoff = sqliteTable(
   (t) => [index("auth_backoff_subject_idx").on(t.subject), index("auth_backoff_updated_idx").on(t.updatedAt)],
 );
 
+/**
+ * Idempotency-Key records of ingest requests (per organisation, 24 hours): the first request
+ * claims the key while it runs; a retry of it gets the stored answer replayed.
+ */
+export const ingestRequests = sqliteTable(
+  "ingest_requests",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    /** SHA-256 of the endpoint and the body: the same key with another payload is refused */
+    fingerprint: text("fingerprint").notNull(),
+    state: text("state", { enum: ["in_progress", "done"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    /** a claim whose request died (restart, timeout) can be taken over after this */
+    lockedUntil: integer("locked_until").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.key] }), index("ingest_requests_expires_idx").on(t.expiresAt)],
+);
+
 /** Services and environments register themselves on first data. */
 export const services = sqliteTable(
   "services",

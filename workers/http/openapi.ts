@@ -12,7 +12,7 @@ export interface RouteDoc {
   path: string;
   summary: string;
   tag: string;
-  auth: "public" | "user" | "user_or_api_key";
+  auth: "public" | "user" | "user_or_api_key" | "api_key";
   minRole?: Role;
   apiKeyScopes?: string[];
   body?: z.ZodType;
@@ -20,6 +20,8 @@ export interface RouteDoc {
   params?: z.ZodType;
   success: { status: number; description: string; schema?: z.ZodType };
   errors?: number[];
+  /** request headers the route reads besides authentication */
+  headers?: { name: string; description: string; schema: Record<string, unknown> }[];
 }
 
 export const errorSchema = z.object({
@@ -61,6 +63,7 @@ function parametersOf(schema: z.ZodType | undefined, location: "query" | "path")
 function security(doc: RouteDoc) {
   if (doc.auth === "public") return [];
   const user = [{ bearerAuth: [] }, { cookieAuth: [] }];
+  if (doc.auth === "api_key") return [{ bearerAuth: [] }, { apiKeyHeader: [] }];
   return doc.auth === "user_or_api_key" ? [...user, { apiKeyHeader: [] }] : user;
 }
 
@@ -92,7 +95,11 @@ export function buildOpenApiDocument(routes: RouteDoc[], serverUrl: string) {
       ...(notes.length ? { description: notes.join(" ") } : {}),
       tags: [doc.tag],
       security: security(doc),
-      parameters: [...parametersOf(doc.params, "path"), ...parametersOf(doc.query, "query")],
+      parameters: [
+        ...parametersOf(doc.params, "path"),
+        ...parametersOf(doc.query, "query"),
+        ...(doc.headers ?? []).map((h) => ({ ...h, in: "header", required: false })),
+      ],
       ...(doc.body
         ? {
             requestBody: {

@@ -30,6 +30,7 @@ const jobsByCron: Record<string, Record<string, Job>> = {
       rateLimitWindows: await s.limiter.purge(s.now() - 86_400_000),
       // A pair idle for a day starts again from zero anyway (PAIR_BACKOFF.forgetAfterMs).
       authBackoffPairs: await s.throttle.purge(s.now() - 86_400_000),
+      idempotencyRecords: await s.idempotency.purge(),
       // A signed webhook older than its 5-minute window is refused anyway: its replay key can go.
       webhookReplayKeys: (
         await s.db

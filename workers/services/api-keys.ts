@@ -6,6 +6,7 @@ import {
   API_KEY_PREFIX,
   type ApiKeyScope,
   displayPrefix,
+  isApiKeyScope,
   looksLikeApiKey,
 } from "../domain/auth/api-key-format";
 import { ApiError, notFound } from "../errors";
@@ -35,7 +36,7 @@ function view(row: typeof apiKeys.$inferSelect): ApiKeyView {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
-    scopes: row.scopes as ApiKeyScope[],
+    scopes: row.scopes.filter(isApiKeyScope),
     created_by: row.createdBy,
     created_at: row.createdAt,
     last_used_at: row.lastUsedAt,
@@ -156,7 +157,7 @@ export async function authenticateApiKey(
     kind: "api_key",
     keyId: row.id,
     orgId: row.orgId,
-    scopes: row.scopes as ApiKeyScope[],
+    scopes: row.scopes.filter(isApiKeyScope),
   };
   verifiedKeys.set(hash, {
     principal,

@@ -1,6 +1,7 @@
 import { AuditLog } from "../adapters/db/audit";
 import { AuthThrottle } from "../adapters/db/auth-throttle";
 import { createDb, type Database } from "../adapters/db/client";
+import { IdempotencyStore } from "../adapters/db/idempotency-store";
 import { RateLimiter } from "../adapters/db/rate-limiter";
 import { Mailer } from "../adapters/email/mailer";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
@@ -17,6 +18,8 @@ export interface Services {
   limiter: RateLimiter;
   /** the shared counters of every password check (login, invitation, password change) */
   throttle: AuthThrottle;
+  /** Idempotency-Key records of ingest requests */
+  idempotency: IdempotencyStore;
   monitors: MonitorClient;
   slack: SlackClient;
   /** approved action runs go here to be executed (the actions queue) */
@@ -43,6 +46,7 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     audit: new AuditLog(db, now),
     limiter: new RateLimiter(db, now),
     throttle: new AuthThrottle(db, now),
+    idempotency: new IdempotencyStore(db, now),
     monitors: monitorClient(env.SERVICE_MONITOR),
     slack: new SlackClient({ apiBase: config.SLACK_API_BASE }),
     actions: {

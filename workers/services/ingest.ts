@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { IngestResult, SuppressedAnomaly } from "../../durable-objects/service-monitor";
 import type { PlanContext } from "../adapters/monitors";
 import { consumeQuota } from "../adapters/quota-meter";
-import { newId } from "../auth/tokens";
+import { newId, sha256Hex } from "../auth/tokens";
 import { deployments, environments, services as servicesTable, subscriptions } from "../db/schema";
 import { ingestAllowed, PLAN_LIMITS, type SubscriptionStatus } from "../domain/billing/plans";
 import type { Anomaly } from "../domain/detection/anomaly";
@@ -152,22 +152,45 @@ async function store<T extends { service: string; environment: string }>(
   return { accepted: accepted.length, rejected, services: byService };
 }
 
+/**
+ * A deployment event's id follows from what it says (service, environment, version, status and
+ * time), so the same event sent twice, by a retry or by two pipelines, is stored once in D1 and
+ * once in the monitor (which keeps its timeline by id).
+ */
+async function deploymentId(orgId: string, e: DeploymentEvent): Promise<string> {
+  const hash = await sha256Hex(
+    JSON.stringify([orgId, e.service, e.environment, e.version, e.status, e.timestamp]),
+  );
+  return `dep_${hash.slice(0, 32)}`;
+}
+
+const DEPLOYMENT_ROWS_PER_STATEMENT = 12;
+
 /** Deployments also go to D1, where their history outlives the monitors' 30-minute view. */
 function deploymentSender(services: Services, orgId: string): Sender<DeploymentEvent> {
   return async (service, list) => {
-    const events = list.map((e) => ({ ...e, id: newId("dep") }));
-    await services.db.insert(deployments).values(
-      events.map((e) => ({
-        id: e.id,
-        orgId,
-        service: e.service,
-        environment: e.environment,
-        version: e.version,
-        status: e.status,
-        metadata: e.metadata,
-        deployedAt: e.timestamp,
-      })),
-    );
+    const events = await Promise.all(list.map(async (e) => ({ ...e, id: await deploymentId(orgId, e) })));
+    const rows = events.map((e) => ({
+      id: e.id,
+      orgId,
+      service: e.service,
+      environment: e.environment,
+      version: e.version,
+      status: e.status,
+      metadata: e.metadata,
+      deployedAt: e.timestamp,
+    }));
+    // D1 binds at most 100 parameters per statement: 8 columns, so 12 rows each, in one batch.
+    const statements = [];
+    for (let i = 0; i < rows.length; i += DEPLOYMENT_ROWS_PER_STATEMENT)
+      statements.push(
+        services.db
+          .insert(deployments)
+          .values(rows.slice(i, i + DEPLOYMENT_ROWS_PER_STATEMENT))
+          .onConflictDoNothing(),
+      );
+    const [first, ...rest] = statements;
+    if (first) await services.db.batch([first, ...rest]);
     return services.monitors.ingestDeployments(orgId, service, events);
   };
 }

@@ -52,6 +52,45 @@ export class RateLimiter {
     };
   }
 
+  /**
+   * Counts `carried` hits that were already accepted, then `weight` more only if they fit the
+   * limit: one transaction, so concurrent callers can never together pass the limit. `allowed`
+   * says whether `weight` was counted; a refused weight leaves no trace. `count` is the stored
+   * count afterwards, whatever other callers added meanwhile.
+   */
+  async consume(key: string, rule: RateLimitRule, carried: number, weight: number): Promise<RateLimitState> {
+    const { windowStart, retryAfterSeconds } = this.window(rule);
+    const at = and(eq(rateLimits.key, key), eq(rateLimits.windowStart, windowStart));
+    const add = (n: number, setWhere?: ReturnType<typeof sql>) =>
+      this.db
+        .insert(rateLimits)
+        .values({ key, windowStart, count: n })
+        .onConflictDoUpdate({
+          target: [rateLimits.key, rateLimits.windowStart],
+          set: { count: sql`${rateLimits.count} + ${n}` },
+          ...(setWhere ? { setWhere } : {}),
+        });
+    const read = this.db.select({ count: rateLimits.count }).from(rateLimits).where(at);
+    const fits = weight <= rule.limit;
+    const conditional = add(weight, sql`${rateLimits.count} + ${weight} <= ${rule.limit}`).returning({
+      count: rateLimits.count,
+    });
+    let added: { count: number }[] = [];
+    let rows: { count: number }[];
+    if (carried > 0 && fits) [, added, rows] = await this.db.batch([add(carried), conditional, read]);
+    else if (carried > 0) [, rows] = await this.db.batch([add(carried), read]);
+    else if (fits) [added, rows] = await this.db.batch([conditional, read]);
+    else rows = await read;
+    const count = rows[0]?.count ?? 0;
+    const allowed = added.length > 0;
+    return {
+      allowed,
+      count,
+      remaining: Math.max(0, rule.limit - count),
+      retryAfterSeconds,
+    };
+  }
+
   /** Reads the current window without counting. */
   async peek(key: string, rule: RateLimitRule): Promise<RateLimitState> {
     const { windowStart, retryAfterSeconds } = this.window(rule);

@@ -1,7 +1,15 @@
 /** API keys: `dpl_` followed by 43 base62 characters (256 bits of entropy). */
 export const API_KEY_PREFIX = "dpl_";
-export const API_KEY_SCOPES = ["ingest", "read", "write"] as const;
+/**
+ * `ingest` pushes data (/ingest/*); `read` reads what the dashboard reads (services, metrics,
+ * logs, incidents, actions). Changing anything stays with signed-in people, whose actions the
+ * audit can name. (A `write` scope existed that let a key call nothing; migration 0008 drops it.)
+ */
+export const API_KEY_SCOPES = ["ingest", "read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const isApiKeyScope = (value: string): value is ApiKeyScope =>
+  (API_KEY_SCOPES as readonly string[]).includes(value);
 
 const API_KEY_PATTERN = /^dpl_[0-9A-Za-z]{43}$/;
 

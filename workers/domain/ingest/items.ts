@@ -1,13 +1,12 @@
 import { z } from "zod";
+import { freeFormObject } from "../text/free-form";
+import { serviceName } from "../text/identifiers";
 import { DEFAULT_ENVIRONMENT } from "./defaults";
 import { isLabelName, LABEL_NAME, LABEL_NAME_RULE, MAX_LABELS, quickMetricPoint } from "./quick-metric";
 import { parseTimestamp } from "./timestamp";
 
 /** The wire shapes of the design's contract, validated item by item so one bad item never costs the good ones. */
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/; // metric names (Prometheus style)
-const SERVICE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-const serviceName = z.string().min(1).max(100).regex(SERVICE, "letters, digits, '.', '_' and '-' only");
 const labelValue = z.string().max(200);
 /**
  * Label names are checked in a refinement, not by the record's key schema: intersected with the
@@ -48,7 +47,7 @@ export const deploymentEventSchema = z.strictObject({
   version: z.string().min(1).max(200),
   status: z.enum(["started", "succeeded", "failed", "rolled_back"]),
   environment: serviceName.optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: freeFormObject().optional(),
 });
 
 export interface MetricPoint {

@@ -8,10 +8,10 @@
  * It must never accept what `metricPointSchema` refuses: a unit test holds it to that on
  * thousands of mutated items.
  */
+import { isServiceName } from "../text/identifiers";
 import { DEFAULT_ENVIRONMENT } from "./defaults";
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/;
-const SERVICE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const MAX_LABELS = 32;
 export const LABEL_NAME_RULE =
   "not a valid label name (1-100 of letters, digits, '_', ':', '.', '-', not starting with a digit or '__')";
@@ -36,9 +36,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
-
-const isServiceName = (v: unknown): v is string =>
-  typeof v === "string" && v.length >= 1 && v.length <= 100 && SERVICE.test(v);
 
 export function quickMetricPoint(raw: unknown): QuickMetric | null {
   if (!isPlainObject(raw)) return null;

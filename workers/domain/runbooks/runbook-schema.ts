@@ -1,6 +1,8 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { catalogEntry, validateParams } from "../remediation/catalog";
+import { freeFormObject } from "../text/free-form";
+import { serviceName } from "../text/identifiers";
 
 /**
  * Runbooks are YAML, written by people: what triggers them (service, environment, metric,
@@ -15,7 +17,7 @@ const onFailure = z.union([z.literal("abort"), z.literal("continue"), stepId]).o
 const actionStep = z.strictObject({
   id: stepId.optional(),
   action: z.string().min(1),
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: freeFormObject().default({}),
   on_failure: onFailure,
 });
 const waitStep = z.strictObject({
@@ -48,8 +50,8 @@ export const stepSchema = z.union([actionStep, waitStep, checkStep, notifyStep, 
 export type RunbookStep = z.output<typeof stepSchema>;
 
 const trigger = z.strictObject({
-  service: z.string().min(1).max(200).optional(),
-  environment: z.string().min(1).max(100).optional(),
+  service: serviceName.optional(),
+  environment: serviceName.optional(),
   metric: z.string().min(1).max(200).optional(),
   severity: z
     .array(z.enum(["low", "medium", "high", "critical"]))

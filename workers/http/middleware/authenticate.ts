@@ -69,6 +69,15 @@ export const authenticate = (options: { apiKeyScopes?: ApiKeyScope[] } = {}) =>
     await next();
   });
 
+/**
+ * Reads open to API keys: a user needs the viewer role, a key got here only with a scope the
+ * route's `authenticate` allows (`read`).
+ */
+export const requireReader = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("principal").kind === "api_key") return next();
+  return requireRole("viewer")(c, next);
+});
+
 /** Requires a signed-in user holding at least `minimum`. */
 export const requireRole = (minimum: Role) =>
   createMiddleware<AppEnv>(async (c, next) => {

@@ -1,5 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { mayHoldLoneSurrogate, parseWellFormedJson } from "../../domain/text/well-formed";
 import { ApiError } from "../../errors";
 import type { AppEnv } from "../types";
 
@@ -15,7 +16,11 @@ export const limitBody = (maxBytes: number) =>
     },
   });
 
-/** A body that is not JSON is a 415, not an empty object that fails validation for a confusing reason. */
+/**
+ * A body that is not JSON is a 415, not an empty object that fails validation for a confusing
+ * reason. A JSON body with lone surrogates is handed on with them replaced (well-formed.ts):
+ * every reader of the body (validators, handlers) then sees the repaired text.
+ */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (METHODS_WITH_BODY.has(c.req.method)) {
     const length = c.req.header("content-length");
@@ -24,6 +29,18 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
     const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
     if (hasBody && !JSON_MEDIA_TYPE.test(mediaType)) {
       throw new ApiError("unsupported_media_type", "Send the body as application/json");
+    }
+    if (hasBody) {
+      const text = await c.req.text();
+      if (mayHoldLoneSurrogate(text)) {
+        try {
+          const repaired = JSON.stringify(parseWellFormedJson(text));
+          // Hono keeps the body's promise in this cache (typed as the value): later reads get this
+          (c.req.bodyCache as Record<string, Promise<string>>).text = Promise.resolve(repaired);
+        } catch {
+          // malformed JSON: left as it is, for the route to refuse with its own message
+        }
+      }
     }
   }
   await next();

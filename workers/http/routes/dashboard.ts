@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { refreshIncidentAlert } from "../../services/alerts";
 import { dashboardStats, incidentDetail, listActions, searchIncidents } from "../../services/dashboard";
 import { decideActionRun, setActionParams, transitionIncident } from "../../services/incident-response";
-import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
+import { authenticate, requireReader, requireRole, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import {
   actionDecisionBody,
@@ -22,11 +22,11 @@ import { jsonBody, pathParams, queryParams } from "../validation";
 export const dashboardRoutes = new Hono<AppEnv>();
 dashboardRoutes.use("/*", authenticate({ apiKeyScopes: ["read"] }));
 
-dashboardRoutes.get("/stats", requireRole("viewer"), async (c) =>
+dashboardRoutes.get("/stats", requireReader, async (c) =>
   c.json({ stats: await dashboardStats(c.get("services"), c.get("principal").orgId) }, 200),
 );
 
-dashboardRoutes.get("/incidents", requireRole("viewer"), queryParams(incidentsQuery), async (c) => {
+dashboardRoutes.get("/incidents", requireReader, queryParams(incidentsQuery), async (c) => {
   const q = c.req.valid("query");
   const page = await searchIncidents(c.get("services"), c.get("principal").orgId, {
     statuses: q.status,
@@ -40,7 +40,7 @@ dashboardRoutes.get("/incidents", requireRole("viewer"), queryParams(incidentsQu
   return c.json(page, 200);
 });
 
-dashboardRoutes.get("/incidents/:id", requireRole("viewer"), pathParams(incidentParams), async (c) =>
+dashboardRoutes.get("/incidents/:id", requireReader, pathParams(incidentParams), async (c) =>
   c.json(await incidentDetail(c.get("services"), c.get("principal").orgId, c.req.valid("param").id), 200),
 );
 
@@ -70,7 +70,7 @@ for (const base of ["/incidents/:id", "/incident/:id"]) {
   );
 }
 
-dashboardRoutes.get("/actions", requireRole("viewer"), queryParams(actionsQuery), async (c) => {
+dashboardRoutes.get("/actions", requireReader, queryParams(actionsQuery), async (c) => {
   const { limit } = c.req.valid("query");
   return c.json(
     { actions: await listActions(c.get("services"), c.get("principal").orgId, "pending", limit) },
@@ -78,7 +78,7 @@ dashboardRoutes.get("/actions", requireRole("viewer"), queryParams(actionsQuery)
   );
 });
 
-dashboardRoutes.get("/actions/history", requireRole("viewer"), queryParams(historyQuery), async (c) => {
+dashboardRoutes.get("/actions/history", requireReader, queryParams(historyQuery), async (c) => {
   const { limit, before } = c.req.valid("query");
   const actions = await listActions(c.get("services"), c.get("principal").orgId, "history", limit, before);
   const last = actions.at(-1);

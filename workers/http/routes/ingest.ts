@@ -1,5 +1,7 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
+import { IDEMPOTENCY_HEADER } from "../../domain/ingest/idempotency";
 import { ApiError, forbidden } from "../../errors";
+import { requestFingerprint, runIdempotently } from "../../services/idempotent-ingest";
 import { type IngestKind, ingestBatch } from "../../services/ingest";
 import { authenticate } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
@@ -9,7 +11,8 @@ import type { AppEnv } from "../types";
 /**
  * Native ingest for agents: one item or a batch (up to 5,000 items, 1 MB). 2xx means stored
  * (invalid items are listed, never dropped silently), 4xx means do not retry, 429 and 5xx
- * mean retry.
+ * mean retry. With an Idempotency-Key header a retried batch is stored once, its first answer
+ * replayed.
  */
 export const ingestRoutes = new Hono<AppEnv>();
 ingestRoutes.use("*", authenticate({ apiKeyScopes: ["ingest"] }), async (c, next) => {
@@ -17,10 +20,11 @@ ingestRoutes.use("*", authenticate({ apiKeyScopes: ["ingest"] }), async (c, next
   await next();
 });
 
-async function readItems(c: Context<AppEnv>): Promise<unknown[]> {
+/** One item (a JSON object) or a batch (a JSON array). */
+function parseItems(text: string): unknown[] {
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(text);
   } catch {
     throw new ApiError("malformed_json", "The body is not valid JSON");
   }
@@ -31,8 +35,21 @@ async function readItems(c: Context<AppEnv>): Promise<unknown[]> {
 
 for (const kind of ["metrics", "logs", "deployment"] as const satisfies IngestKind[]) {
   ingestRoutes.post(`/${kind}`, async (c) => {
-    const result = await ingestBatch(c.get("services"), c.get("principal").orgId, kind, await readItems(c));
-    return c.json(result, 200);
+    const services = c.get("services");
+    const { orgId } = c.get("principal");
+    const text = await c.req.text();
+    const run = async () => ({
+      status: 200,
+      body: JSON.stringify(await ingestBatch(services, orgId, kind, parseItems(text))),
+    });
+    const key = c.req.header(IDEMPOTENCY_HEADER);
+    const answer =
+      key === undefined
+        ? { ...(await run()), replayed: false }
+        : await runIdempotently(services, orgId, key, await requestFingerprint(kind, text), run);
+    if (answer.replayed) c.header("Idempotent-Replayed", "true");
+    c.header("Content-Type", "application/json");
+    return c.body(answer.body, answer.status as 200);
   });
 }
 
@@ -47,9 +64,17 @@ export const ingestDocs: RouteDoc[] = (Object.keys(DESCRIPTIONS) as IngestKind[]
   path: `/ingest/${kind}`,
   tag: "Ingest",
   summary: `${DESCRIPTIONS[kind]}: one item or a batch of up to 5,000 (1 MB)`,
-  auth: "user_or_api_key",
+  auth: "api_key",
   apiKeyScopes: ["ingest"],
+  headers: [
+    {
+      name: "Idempotency-Key",
+      description:
+        "Makes a retry safe: the same key with the same body within 24 hours stores nothing again and replays the first answer (with Idempotent-Replayed: true); the same key with another body is a 422, and a retry while the first request runs a 409.",
+      schema: { type: "string", minLength: 1, maxLength: 255 },
+    },
+  ],
   body: ingestBodies[kind],
   success: { status: 200, description: "Stored; refused items listed by index", schema: ingestResponse },
-  errors: [400, 401, 403, 413, 415, 422, 429],
+  errors: [400, 401, 403, 409, 413, 415, 422, 429],
 }));

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { listServiceHealth, requireKnownService } from "../../services/service-health";
-import { authenticate, requireRole } from "../middleware/authenticate";
+import { authenticate, requireReader } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { logsQuery, metricsQuery, serviceParams } from "../schemas/ingest";
 import type { AppEnv } from "../types";
@@ -9,11 +9,7 @@ import { pathParams, queryParams } from "../validation";
 const HOUR = 3_600_000;
 
 export const serviceRoutes = new Hono<AppEnv>();
-serviceRoutes.use("*", authenticate({ apiKeyScopes: ["read"] }), async (c, next) => {
-  const principal = c.get("principal");
-  if (principal.kind === "user") return requireRole("viewer")(c, next);
-  await next();
-});
+serviceRoutes.use("*", authenticate({ apiKeyScopes: ["read"] }), requireReader);
 
 serviceRoutes.get("/", async (c) => {
   return c.json({ services: await listServiceHealth(c.get("services"), c.get("principal").orgId) }, 200);

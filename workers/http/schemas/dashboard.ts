@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { freeFormObject } from "../../domain/text/free-form";
+import { serviceName } from "../../domain/text/identifiers";
 import { id } from "./common";
 
 /** "open,acknowledged" or a repeated parameter: a list of known values. */
@@ -19,7 +21,7 @@ const epochMs = z.coerce.number().int().min(0).max(8.64e15);
 export const incidentsQuery = z.strictObject({
   status: statuses.optional().describe("comma-separated: open, acknowledged, resolved"),
   severity: severities.optional().describe("comma-separated: low, medium, high, critical"),
-  service: z.string().trim().min(1).max(200).optional(),
+  service: serviceName.optional(),
   from: epochMs.optional().describe("opened at or after (epoch ms)"),
   to: epochMs.optional().describe("opened at or before (epoch ms)"),
   cursor: z.string().max(500).optional().describe("next_cursor of the previous page"),
@@ -50,4 +52,4 @@ export const historyQuery = z.strictObject({
   before: epochMs.optional(),
 });
 
-export const actionParamsBody = z.strictObject({ params: z.record(z.string(), z.unknown()) });
+export const actionParamsBody = z.strictObject({ params: freeFormObject() });

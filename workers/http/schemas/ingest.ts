@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { deploymentEventSchema, logEntrySchema, metricPointSchema } from "../../domain/ingest/items";
+import { serviceName } from "../../domain/text/identifiers";
 
 const rejection = z.object({
   index: z.number(),
@@ -46,13 +47,7 @@ export const queryTime = z
   ])
   .transform((n) => (n < 1e11 ? n * 1000 : n));
 
-export const serviceParams = z.object({
-  service: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
-});
+export const serviceParams = z.object({ service: serviceName });
 
 export const metricsQuery = z.strictObject({
   metric: z.string().min(1).max(200).optional(),

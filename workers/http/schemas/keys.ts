@@ -4,7 +4,11 @@ import { id } from "./common";
 
 export const createKeyBody = z.strictObject({
   name: z.string().trim().min(1, "Required").max(80, "At most 80 characters"),
-  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, "Choose at least one scope").max(3).default(["ingest"]),
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES))
+    .min(1, "Choose at least one scope")
+    .max(API_KEY_SCOPES.length)
+    .default(["ingest"]),
   expires_in_days: z.number().int().min(1).max(3650).optional(),
 });
 export const keyParams = z.object({ id });

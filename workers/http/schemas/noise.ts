@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { serviceName } from "../../domain/text/identifiers";
 import { id } from "./common";
 
 const glob = z
@@ -27,8 +28,8 @@ export const ruleParams = z.object({ id });
 
 export const windowBody = z
   .strictObject({
-    service: z.string().min(1).max(100).nullable().default(null),
-    environment: z.string().min(1).max(100).nullable().default(null),
+    service: serviceName.nullable().default(null),
+    environment: serviceName.nullable().default(null),
     starts_at: z.number().int().positive(),
     ends_at: z.number().int().positive(),
     reason: z.string().trim().min(1).max(500),

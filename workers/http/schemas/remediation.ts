@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CONFIDENCE_FLOOR } from "../../domain/remediation/safety-rails";
+import { serviceName } from "../../domain/text/identifiers";
 
 const mode = z.enum(["manual", "supervised", "autonomous"]);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour");
@@ -29,5 +30,5 @@ export const autonomyBody = z.strictObject({
   cooldown_minutes: z.number().int().min(0).max(1440).default(15),
 });
 
-export const autonomyParams = z.object({ service: z.string().min(1).max(200) });
+export const autonomyParams = z.object({ service: serviceName });
 export const actionRunParams = z.object({ id: z.string().min(1).max(64) });
