@@ -83,6 +83,33 @@ describe("a deployment event is stored once, however often it is sent", () => {
   });
 });
 
+describe("the vocabularies of CI systems and log libraries", () => {
+  it("accepts GitHub's success, GitLab's failed, Argo's Progressing and WARN, ERR, FATAL", async () => {
+    const agent = await registerAgent();
+    const res = await ingest(agent, "deployment", [
+      deployment("v1", { status: "success" }),
+      deployment("v2", { status: "failed" }),
+      deployment("v3", { status: "Progressing" }),
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(3);
+    const statuses = await env.DB.prepare("SELECT status FROM deployments WHERE org_id = ? ORDER BY version")
+      .bind(agent.orgId)
+      .all<{ status: string }>();
+    expect(statuses.results.map((r) => r.status)).toEqual(["succeeded", "failed", "started"]);
+    const logs = ["WARN", "ERR", "FATAL"].map((level, i) => ({
+      timestamp: Date.now() - 1000 + i,
+      level,
+      message: `line ${i}`,
+      service: "vocab",
+    }));
+    expect((await ingest(agent, "logs", logs)).body.accepted).toBe(3);
+    const bad = await ingest(agent, "deployment", deployment("v4", { status: "exploded" }));
+    expectError(bad, 422, "validation_failed");
+    expect(JSON.stringify(bad.body)).toMatch(/accepted: success/);
+  });
+});
+
 describe("a large batch of deployment events", () => {
   it("stores 100 events in one request (more than one statement's parameters)", async () => {
     const agent = await registerAgent();

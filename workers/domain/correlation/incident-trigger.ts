@@ -69,7 +69,11 @@ export function decideIncident(
     counted.length === 0
       ? null
       : (deployments
-          .filter((d) => d.at <= firstSignal && d.at > firstSignal - DEPLOYMENT_SUSPICION_MS)
+          // a cancelled deployment changed nothing: it is no suspect
+          .filter(
+            (d) =>
+              d.status !== "cancelled" && d.at <= firstSignal && d.at > firstSignal - DEPLOYMENT_SUSPICION_MS,
+          )
           .sort((a, b) => b.at - a.at)[0] ?? null);
   const evidence = counted.reduce((sum, s) => sum + weight(s), 0);
   const score = evidence * (suspectedDeployment ? DEPLOYMENT_FACTOR : 1);

@@ -30,12 +30,93 @@ export const metricPointSchema = z.strictObject({
   labels: labels.and(z.object({ service: serviceName, environment: serviceName.optional() })),
 });
 
+/**
+ * Log levels as agents spell them: syslog (emerg ... debug), log4j/logback (TRACE ... FATAL),
+ * Python (WARNING, CRITICAL), Go's zap and zerolog (dpanic, panic), Bunyan and pino (fatal),
+ * .NET (Information, Verbose), OpenTelemetry's severity texts; any case.
+ */
+export const LOG_LEVEL_ALIASES: Record<string, LogEntry["level"]> = {
+  trace: "debug",
+  verbose: "debug",
+  debug: "debug",
+  info: "info",
+  information: "info",
+  informational: "info",
+  notice: "info",
+  warn: "warn",
+  warning: "warn",
+  error: "error",
+  err: "error",
+  critical: "critical",
+  crit: "critical",
+  fatal: "critical",
+  panic: "critical",
+  dpanic: "critical",
+  alert: "critical",
+  emerg: "critical",
+  emergency: "critical",
+};
+
+/**
+ * Deployment states of GitHub (deployment_status), GitLab, Argo CD, Spinnaker, Vercel and
+ * Heroku, normalised to the five a deployment goes through here.
+ */
+export const DEPLOYMENT_STATUS_ALIASES: Record<string, DeploymentEvent["status"]> = {
+  success: "succeeded",
+  succeeded: "succeeded",
+  successful: "succeeded",
+  completed: "succeeded",
+  complete: "succeeded",
+  healthy: "succeeded",
+  ready: "succeeded",
+  synced: "succeeded",
+  failure: "failed",
+  failed: "failed",
+  error: "failed",
+  errored: "failed",
+  degraded: "failed",
+  terminal: "failed",
+  started: "started",
+  in_progress: "started",
+  pending: "started",
+  queued: "started",
+  running: "started",
+  building: "started",
+  progressing: "started",
+  rolled_back: "rolled_back",
+  rollback: "rolled_back",
+  rolledback: "rolled_back",
+  reverted: "rolled_back",
+  cancelled: "cancelled",
+  canceled: "cancelled",
+  inactive: "cancelled",
+  aborted: "cancelled",
+  skipped: "cancelled",
+};
+
+/** A case-insensitive vocabulary: "-" and " " read as "_"; an unknown word is refused naming every accepted one. */
+function vocabulary<T extends string>(aliases: Record<string, T>, what: string) {
+  const accepted = Object.keys(aliases).join(", ");
+  return z
+    .string()
+    .describe(`any case; one of: ${accepted}`)
+    .transform((raw, ctx) => {
+      const word = raw
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, "_");
+      const value = Object.hasOwn(aliases, word) ? aliases[word] : undefined;
+      if (value === undefined) {
+        ctx.addIssue({ code: "custom", message: `not a known ${what} (accepted: ${accepted})` });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
 export const logEntrySchema = z.strictObject({
   timestamp: z.union([z.string(), z.number()]),
-  level: z
-    .string()
-    .transform((l) => l.toLowerCase())
-    .pipe(z.enum(["trace", "debug", "info", "notice", "warn", "warning", "error", "critical", "fatal"])),
+  level: vocabulary(LOG_LEVEL_ALIASES, "log level"),
   message: z.string().min(1).max(8_192),
   service: serviceName,
   labels: labels.optional(),
@@ -45,7 +126,7 @@ export const deploymentEventSchema = z.strictObject({
   timestamp: z.union([z.string(), z.number()]),
   service: serviceName,
   version: z.string().min(1).max(200),
-  status: z.enum(["started", "succeeded", "failed", "rolled_back"]),
+  status: vocabulary(DEPLOYMENT_STATUS_ALIASES, "deployment status"),
   environment: serviceName.optional(),
   metadata: freeFormObject().optional(),
 });
@@ -73,7 +154,7 @@ export interface DeploymentEvent {
   service: string;
   environment: string;
   version: string;
-  status: "started" | "succeeded" | "failed" | "rolled_back";
+  status: "started" | "succeeded" | "failed" | "rolled_back" | "cancelled";
   metadata: Record<string, unknown>;
 }
 
@@ -88,18 +169,6 @@ export interface Partition<T> {
   accepted: T[];
   rejected: Rejection[];
 }
-
-const LEVELS: Record<string, LogEntry["level"]> = {
-  trace: "debug",
-  debug: "debug",
-  info: "info",
-  notice: "info",
-  warn: "warn",
-  warning: "warn",
-  error: "error",
-  critical: "critical",
-  fatal: "critical",
-};
 
 type Kind = "metrics" | "logs" | "deployment";
 type ItemOf<K extends Kind> = K extends "metrics"
@@ -126,7 +195,7 @@ function normalise(kind: Kind, raw: unknown, timestamp: number): MetricPoint | L
     const { environment, ...rest } = l.labels ?? {};
     return {
       timestamp,
-      level: LEVELS[l.level] ?? "info",
+      level: l.level,
       message: l.message,
       service: l.service,
       environment: environment ?? DEFAULT_ENVIRONMENT,
