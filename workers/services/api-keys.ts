@@ -9,6 +9,7 @@ import {
   looksLikeApiKey,
 } from "../domain/auth/api-key-format";
 import { ApiError, notFound } from "../errors";
+import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import type { Principal } from "./principal";
 
@@ -51,6 +52,7 @@ export async function createApiKey(
   input: { name: string; scopes: ApiKeyScope[]; expires_in_days?: number | undefined },
   meta: RequestMeta,
 ): Promise<ApiKeyView & { key: string }> {
+  assertRole(actor, "admin");
   const key = randomToken(API_KEY_PREFIX);
   const now = services.now();
   const row = {
@@ -103,6 +105,7 @@ export async function revokeApiKey(
   id: string,
   meta: RequestMeta,
 ) {
+  assertRole(actor, "admin");
   const revoked = await services.db
     .update(apiKeys)
     .set({ revokedAt: services.now() })

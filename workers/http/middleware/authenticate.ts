@@ -1,9 +1,10 @@
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { ApiKeyScope } from "../../domain/auth/api-key-format";
-import { hasRole, type Role } from "../../domain/auth/roles";
+import type { Role } from "../../domain/auth/roles";
 import { ApiError, forbidden } from "../../errors";
 import { authenticateApiKey } from "../../services/api-keys";
+import { assertRole } from "../../services/authorize";
 import type { Principal } from "../../services/principal";
 import { authenticateAccessToken } from "../../services/sessions";
 import { ACCESS_COOKIE } from "../cookies";
@@ -69,12 +70,12 @@ export const authenticate = (options: { apiKeyScopes?: ApiKeyScope[] } = {}) =>
     await next();
   });
 
-/** Requires a signed-in user holding at least `minimum`. */
+/** Requires a signed-in user holding at least `minimum` (the services check it again themselves). */
 export const requireRole = (minimum: Role) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get("principal");
     if (principal.kind !== "user") throw forbidden("Only a signed-in user can do this");
-    if (!hasRole(principal.role, minimum)) throw forbidden(`This needs the ${minimum} role or higher`);
+    assertRole(principal, minimum);
     await next();
   });
 
