@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, BASE, cookieHeader, expectError } from "./harness";
+import { api, BASE, cookieHeader, expectError, registerTenant, type Tenant } from "./harness";
 import { ingest, registerAgent } from "./ingest-harness";
 
 const HOST = new URL(BASE).host;
@@ -12,6 +13,15 @@ function postForm(path: string, fields: Record<string, string>, headers: Record<
     body: new URLSearchParams(fields),
     redirect: "manual",
   });
+}
+
+async function asJson(res: Response) {
+  const text = await res.text();
+  try {
+    return { status: res.status, headers: res.headers, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, headers: res.headers, body: text };
+  }
 }
 
 const point = () => ({
@@ -36,5 +46,60 @@ describe("revoking a key in the dashboard", () => {
     expect(revoked.status).toBe(200);
 
     expectError(await ingest(agent, "metrics", point()), 401, "unauthorized");
+  });
+});
+
+describe("cross-site dashboard posts", () => {
+  const revokeForm = async (owner: Tenant) => {
+    const key = await api("/api/keys", {
+      token: owner.token,
+      body: { name: "csrf-target", scopes: ["ingest"] },
+    });
+    return { intent: "revoke", key_id: key.body.id as string };
+  };
+  const keyRevoked = async (id: string) =>
+    (
+      await env.DB.prepare("SELECT revoked_at FROM api_keys WHERE id = ?")
+        .bind(id)
+        .first<{ revoked_at: number | null }>()
+    )?.revoked_at !== null;
+
+  it.each([
+    ["an Origin of another site", { origin: "https://evil.example" }],
+    ["Sec-Fetch-Site: cross-site", { origin: BASE, "sec-fetch-site": "cross-site" }],
+    ["Origin: null", { origin: "null" }],
+    ["an Origin that is not a URL", { origin: "not a url" }],
+  ])("answers 403 JSON for %s and changes nothing", async (_name, headers) => {
+    const owner = await registerTenant();
+    const fields = await revokeForm(owner);
+    const res = await asJson(
+      await postForm("/settings/api-keys", fields, { cookie: cookieHeader(owner.cookies), ...headers }),
+    );
+    expectError(res, 403, "forbidden");
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expect(await keyRevoked(fields.key_id)).toBe(false);
+  });
+
+  it("refuses a cross-site post to the sign-in form too (login CSRF)", async () => {
+    const res = await asJson(
+      await postForm(
+        "/login",
+        { email: "someone@example.com", password: "whatever-it-is" },
+        { origin: "https://evil.example" },
+      ),
+    );
+    expectError(res, 403, "forbidden");
+  });
+
+  it("lets a same-site post through", async () => {
+    const owner = await registerTenant();
+    const fields = await revokeForm(owner);
+    const res = await postForm("/settings/api-keys", fields, {
+      cookie: cookieHeader(owner.cookies),
+      origin: BASE,
+      "sec-fetch-site": "same-origin",
+    });
+    expect(res.status).toBe(200);
+    expect(await keyRevoked(fields.key_id)).toBe(true);
   });
 });

@@ -9,25 +9,7 @@ import type { Principal } from "../../services/principal";
 import { authenticateAccessToken } from "../../services/sessions";
 import { ACCESS_COOKIE } from "../cookies";
 import type { AppEnv } from "../types";
-
-const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-/**
- * A cookie rides along on cross-site requests too: refuse cookie-authenticated writes whose
- * Origin is another site (CSRF). Bearer tokens are never sent by a browser on its own.
- */
-function assertSameOrigin(request: Request): void {
-  if (!UNSAFE_METHODS.has(request.method)) return;
-  const origin = request.headers.get("origin");
-  const fetchSite = request.headers.get("sec-fetch-site");
-  if (
-    fetchSite === "cross-site" ||
-    (origin && origin !== "null" && new URL(origin).host !== new URL(request.url).host)
-  ) {
-    throw forbidden("Cross-site requests are not allowed");
-  }
-  if (origin === "null") throw forbidden("Cross-site requests are not allowed");
-}
+import { assertSameOrigin } from "./same-origin";
 
 /** The token of an `Authorization: Bearer <token>` header. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -5,6 +5,7 @@ import { createServices, type Services } from "../../services/container";
 import { rotateRefreshToken } from "../../services/sessions";
 import { ACCESS_COOKIE, clearCookieHeaders, REFRESH_COOKIE, sessionCookieHeaders } from "../cookies";
 import type { AppEnv } from "../types";
+import { assertSameOrigin } from "./same-origin";
 
 type Handler = (
   request: Request,
@@ -30,14 +31,16 @@ function appendCookies(response: Response, values: string[]): Response {
 }
 
 /**
- * Serves the dashboard with the Worker's services (one key cache for every door). Keeps a
- * dashboard session alive: when the short-lived access cookie is gone or expired but a refresh cookie is
+ * Serves the dashboard with the Worker's services. A cross-site form post is refused here with
+ * the API's 403 JSON error, before Remix (whose own check would answer a 500). Keeps a dashboard
+ * session alive: when the short-lived access cookie is gone or expired but a refresh cookie is
  * present, rotate it here, once, before the page's loaders run (they would otherwise race to
  * rotate the same token and trip reuse detection).
  */
 export function withDashboardSession(handler: Handler) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     const request = c.req.raw;
+    assertSameOrigin(request);
     const services = createServices(c.env);
     const serve = (req: Request) => handler(req, c.env, c.executionCtx as ExecutionContext, services);
     const refresh = getCookie(c, REFRESH_COOKIE);
