@@ -1,6 +1,7 @@
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../workers/index";
 import { api, BASE, cookieHeader, expectError, registerTenant, type Tenant } from "./harness";
 import { ingest, registerAgent } from "./ingest-harness";
 
@@ -101,5 +102,37 @@ describe("cross-site dashboard posts", () => {
     });
     expect(res.status).toBe(200);
     expect(await keyRevoked(fields.key_id)).toBe(true);
+  });
+});
+
+describe("/dev/mailbox", () => {
+  it("sends a visitor without a session to sign in", async () => {
+    const res = await SELF.fetch(`${BASE}/dev/mailbox`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/login?next=${encodeURIComponent("/dev/mailbox")}`);
+    expect(await res.text()).not.toContain("reset-password");
+  });
+
+  it("shows the outbox to a signed-in user in development and tests", async () => {
+    const owner = await registerTenant();
+    const res = await SELF.fetch(`${BASE}/dev/mailbox`, {
+      headers: { cookie: cookieHeader(owner.cookies) },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Dev mailbox");
+  });
+
+  it("does not exist in production, signed in or not", async () => {
+    const owner = await registerTenant();
+    const production = { ...env, ENVIRONMENT: "production", ALLOW_INSECURE_OUTBOUND: "false" };
+    const visitors: Record<string, string>[] = [{}, { cookie: cookieHeader(owner.cookies) }];
+    for (const headers of visitors) {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`${BASE}/dev/mailbox`, { headers }), production, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain("Dev mailbox");
+    }
   });
 });
