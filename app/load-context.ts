@@ -1,4 +1,5 @@
 import type { Env } from "../workers/env";
+import type { Services } from "../workers/services/container";
 
 declare module "@remix-run/cloudflare" {
   interface AppLoadContext {
@@ -8,5 +9,7 @@ declare module "@remix-run/cloudflare" {
       cf: Request["cf"];
       caches: CacheStorage;
     };
+    /** the Worker's services for this request (one key cache for the API and the dashboard) */
+    services: Services;
   }
 }

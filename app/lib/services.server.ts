@@ -1,8 +1,12 @@
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { createServices, type RequestMeta, type Services } from "../../workers/services/container";
+import type { RequestMeta, Services } from "../../workers/services/container";
 
+/**
+ * The Worker's services, handed over in the load context. Never createServices() here: this
+ * bundle's copy of the module would bring a key cache of its own (see workers/remix-handler.ts).
+ */
 export function servicesFrom(context: AppLoadContext): Services {
-  return createServices(context.cloudflare.env);
+  return context.services;
 }
 
 export function requestMeta(request: Request): RequestMeta {

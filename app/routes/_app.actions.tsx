@@ -26,13 +26,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
-  if (!hasRole(principal.role, "member")) throw new Response("Viewers cannot decide.", { status: 403 });
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   try {
     await decideActionRun(
       services,
-      { orgId: principal.orgId, userId: principal.userId, via: "dashboard", ip: requestMeta(request).ip },
+      {
+        orgId: principal.orgId,
+        userId: principal.userId,
+        role: principal.role,
+        via: "dashboard",
+        ip: requestMeta(request).ip,
+      },
       String(form.get("action_run_id") ?? ""),
       intent === "approve" ? "approved" : "rejected",
       null,

@@ -64,12 +64,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
-  if (!hasRole(principal.role, "member"))
-    throw new Response("Viewers cannot change incidents.", { status: 403 });
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const incidentId = params.id ?? "";
-  const actor = { orgId: principal.orgId, userId: principal.userId };
+  const actor = { orgId: principal.orgId, userId: principal.userId, role: principal.role };
   try {
     if (intent === "acknowledge" || intent === "reopen") {
       await transitionIncident(services, actor, incidentId, intent, null);

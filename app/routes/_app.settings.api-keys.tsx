@@ -29,7 +29,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { principal, services } = await requireAdmin(request, context);
+  // The role check is the service's (assertRole), the same one the JSON API runs.
+  const { principal, services } = await requireSessionUser(request, context);
   const form = await request.formData();
   try {
     if (form.get("intent") === "revoke") {

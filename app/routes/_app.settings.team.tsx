@@ -42,7 +42,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const meta = requestMeta(request);
   try {
     if (intent === "invite") {
-      if (!hasRole(principal.role, "admin")) throw new Response("Forbidden", { status: 403 });
       const parsed = parseForm(form, inviteBody, ["email", "role"]);
       if ("fieldErrors" in parsed) return data({ ok: false as const, fieldErrors: parsed.fieldErrors }, 400);
       const invitation = await createInvitation(services, principal, parsed.data, meta);

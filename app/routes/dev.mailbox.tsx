@@ -3,17 +3,22 @@ import { useLoaderData } from "@remix-run/react";
 import { desc } from "drizzle-orm";
 import { emailOutbox } from "../../workers/db/schema";
 import { formatTime } from "../components/form-controls";
+import { requireSessionUser } from "../lib/auth.server";
 import { servicesFrom } from "../lib/services.server";
 
 export const meta: MetaFunction = () => [{ title: "Dev mailbox · Deployr" }];
 
+const DEV_ENVIRONMENTS = new Set(["development", "test"]);
+
 /**
- * Local development only: every message in the outbox, password resets included, so a
- * developer without an e-mail provider can follow the links. Absent in production.
+ * Local development and tests only: the latest messages in the outbox, password resets
+ * included, so a developer without an e-mail provider can follow the links. A 404 anywhere
+ * else (production, staging), and behind a signed-in session even where it exists.
  */
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const services = servicesFrom(context);
-  if (services.config.ENVIRONMENT !== "development") throw new Response("Not found", { status: 404 });
+  if (!DEV_ENVIRONMENTS.has(services.config.ENVIRONMENT)) throw new Response("Not found", { status: 404 });
+  await requireSessionUser(request, context);
   const rows = await services.db.select().from(emailOutbox).orderBy(desc(emailOutbox.createdAt)).limit(50);
   return {
     messages: rows.map((r) => ({

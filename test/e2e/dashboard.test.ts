@@ -270,9 +270,13 @@ describe("the dashboard in a real browser", () => {
     await page.getByRole("button", { name: "Send reset link" }).click();
     await page.getByRole("status").waitFor();
 
-    // No e-mail provider in development: the dev mailbox shows what would have been sent.
-    await page.goto(`${baseUrl}/dev/mailbox`);
-    const body = (await page.locator("pre").first().textContent()) ?? "";
+    // No e-mail provider in development: the dev mailbox shows what would have been sent, to a
+    // signed-in user only (the teammate here: the owner is the one who forgot).
+    const mailbox = await (await browser.newContext()).newPage();
+    await signIn(mailbox, `mia-${run}@example.com`, "harbour-lights-at-dusk");
+    await mailbox.goto(`${baseUrl}/dev/mailbox`);
+    const body = (await mailbox.locator("pre").first().textContent()) ?? "";
+    await mailbox.context().close();
     const link = body.match(/http\S+reset-password\?token=\S+/)?.[0];
     expect(link).toBeTruthy();
     await page.goto(link!);

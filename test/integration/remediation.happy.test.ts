@@ -346,7 +346,7 @@ describe("the run state machine", () => {
     const services = { ...createServices(env), actions: { send: async (m: unknown) => void sent.push(m) } };
     await decideActionRun(
       services,
-      { orgId: tenant.orgId, userId: tenant.userId, via: "api" },
+      { orgId: tenant.orgId, userId: tenant.userId, role: "owner", via: "api" },
       actionRunId,
       "approved",
       null,

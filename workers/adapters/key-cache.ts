@@ -1,10 +1,12 @@
 /**
  * Verified API keys, remembered per isolate so an agent's every batch does not cost a D1 read.
- * Keyed by the key's SHA-256 (the secret itself is never kept). An entry lives 10 seconds and
- * never past the key's own expiry; revoking a key evicts it here at once, and other isolates
- * stop accepting it within the TTL.
+ * Keyed by the key's SHA-256 (the secret itself is never kept). An entry lives 5 seconds and
+ * never past the key's own expiry. There is one cache per isolate, shared by the JSON API,
+ * ingest and the dashboard (it travels in `Services`, and the Remix bundle gets the Worker's
+ * services through its load context), so revoking a key evicts it at once in the isolate that
+ * served the revocation; other isolates, which cannot be told, stop accepting it within the TTL.
  */
-export const KEY_CACHE_TTL_MS = 10_000;
+export const KEY_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
 export interface CachedKey<P> {

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { Services } from "../services/container";
 import { handleError, notFoundJson } from "./error-handler";
 import { limitBody, requireJsonBody } from "./middleware/body-guards";
 import { withDashboardSession } from "./middleware/dashboard-session";
@@ -50,7 +51,12 @@ export function openApiDocument(serverUrl: string) {
  * else (the Remix dashboard).
  */
 export function createApp(
-  fallback: (request: Request, env: AppEnv["Bindings"], ctx: ExecutionContext) => Promise<Response>,
+  fallback: (
+    request: Request,
+    env: AppEnv["Bindings"],
+    ctx: ExecutionContext,
+    services: Services,
+  ) => Promise<Response>,
 ) {
   const app = new Hono<AppEnv>();
   app.onError(handleError);

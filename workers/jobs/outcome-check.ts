@@ -2,6 +2,7 @@ import { and, eq, inArray, isNotNull, lte } from "drizzle-orm";
 import { newId } from "../auth/tokens";
 import { actionRuns, anomalies, incidentEvents, incidents } from "../db/schema";
 import { judgeOutcome, type ObservedSeries } from "../domain/remediation/outcome";
+import { systemActor } from "../services/authorize";
 import type { Services } from "../services/container";
 import { transitionIncident } from "../services/incident-response";
 import { recordLearning } from "../services/learning";
@@ -92,7 +93,7 @@ export async function checkOutcomes(services: Services): Promise<{ succeeded: nu
       if (open) {
         await transitionIncident(
           services,
-          { orgId: run.orgId, userId: "deployr" },
+          systemActor(run.orgId),
           run.incidentId,
           "resolve",
           `Resolved by Deployr: ${run.title} brought the metrics back to baseline.`,

@@ -1,5 +1,4 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { KeyCache } from "../adapters/key-cache";
 import { newId, randomToken, sha256Hex } from "../auth/tokens";
 import { apiKeys } from "../db/schema";
 import {
@@ -10,6 +9,7 @@ import {
   looksLikeApiKey,
 } from "../domain/auth/api-key-format";
 import { ApiError, notFound } from "../errors";
+import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import type { Principal } from "./principal";
 
@@ -17,7 +17,6 @@ import type { Principal } from "./principal";
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 type KeyPrincipal = Extract<Principal, { kind: "api_key" }>;
-const verifiedKeys = new KeyCache<KeyPrincipal>();
 
 export interface ApiKeyView {
   id: string;
@@ -52,6 +51,7 @@ export async function createApiKey(
   input: { name: string; scopes: ApiKeyScope[]; expires_in_days?: number | undefined },
   meta: RequestMeta,
 ): Promise<ApiKeyView & { key: string }> {
+  assertRole(actor, "admin");
   const key = randomToken(API_KEY_PREFIX);
   const now = services.now();
   const row = {
@@ -104,13 +104,14 @@ export async function revokeApiKey(
   id: string,
   meta: RequestMeta,
 ) {
+  assertRole(actor, "admin");
   const revoked = await services.db
     .update(apiKeys)
     .set({ revokedAt: services.now() })
     .where(and(eq(apiKeys.id, id), eq(apiKeys.orgId, actor.orgId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id, name: apiKeys.name });
   if (revoked.length === 0) throw notFound("API key");
-  verifiedKeys.forgetKeyId(id);
+  services.keys.forgetKeyId(id);
   await services.audit.record({
     orgId: actor.orgId,
     actorType: "user",
@@ -126,7 +127,7 @@ export async function revokeApiKey(
 /**
  * Resolves a presented key to its principal. `touch` receives the write of last_used_at so the
  * caller can run it after the response (waitUntil) instead of on the request path. Verified keys
- * are remembered per isolate for a few seconds (see KeyCache).
+ * are remembered in `services.keys`, the isolate's one cache, for a few seconds (see KeyCache).
  */
 export async function authenticateApiKey(
   services: Services,
@@ -142,7 +143,7 @@ export async function authenticateApiKey(
     touch(services.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, keyId)));
     return now;
   };
-  const cached = verifiedKeys.get(hash, now);
+  const cached = services.keys.get(hash, now);
   if (cached) {
     cached.lastTouchedAt = recordUse(cached.keyId, cached.lastTouchedAt);
     return cached.principal;
@@ -159,7 +160,7 @@ export async function authenticateApiKey(
     orgId: row.orgId,
     scopes: row.scopes.filter(isApiKeyScope),
   };
-  verifiedKeys.set(hash, {
+  services.keys.set(hash, {
     principal,
     keyId: row.id,
     expiresAt: row.expiresAt,

@@ -4,9 +4,18 @@ import { createDb, type Database } from "../adapters/db/client";
 import { IdempotencyStore } from "../adapters/db/idempotency-store";
 import { RateLimiter } from "../adapters/db/rate-limiter";
 import { Mailer } from "../adapters/email/mailer";
+import { KeyCache } from "../adapters/key-cache";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
 import { SlackClient } from "../adapters/slack/slack-client";
 import { type AppConfig, type Env, loadConfig } from "../env";
+import type { Principal } from "./principal";
+
+/**
+ * The isolate's one cache of verified API keys. Only the Worker's own copy of this module may
+ * create services: the Remix bundle is a second copy with a second module scope, so it gets its
+ * services (and this cache) from the load context instead (see workers/remix-handler.ts).
+ */
+const verifiedKeys = new KeyCache<Extract<Principal, { kind: "api_key" }>>();
 
 /** What handlers, Remix loaders, queue consumers and cron jobs work with; built once per request. */
 export interface Services {
@@ -24,6 +33,8 @@ export interface Services {
   slack: SlackClient;
   /** approved action runs go here to be executed (the actions queue) */
   actions: import("./remediation").ActionQueue;
+  /** verified API keys of this isolate; revoking a key evicts it here */
+  keys: KeyCache<Extract<Principal, { kind: "api_key" }>>;
 }
 
 export function createServices(env: Env, now: () => number = Date.now): Services {
@@ -54,6 +65,7 @@ export function createServices(env: Env, now: () => number = Date.now): Services
         await env.ACTIONS_QUEUE.send(message);
       },
     },
+    keys: verifiedKeys,
   };
 }
 

@@ -4,12 +4,11 @@ import { actionRuns, incidentEvents, incidents } from "../db/schema";
 import { validateParams } from "../domain/remediation/catalog";
 import { sourcesOf } from "../domain/remediation/run-state";
 import { ApiError, notFound } from "../errors";
+import { type Actor, assertRole } from "./authorize";
 import type { Services } from "./container";
 
 /** Who decided, and through which door. */
-export interface Decider {
-  orgId: string;
-  userId: string;
+export interface Decider extends Actor {
   via: "dashboard" | "slack" | "api";
   ip?: string | null;
 }
@@ -35,6 +34,7 @@ export async function decideActionRun(
   decision: "approved" | "rejected",
   reason: string | null,
 ) {
+  assertRole(decider, "member");
   const now = services.now();
   if (decision === "approved") await requireRunnableParams(services, decider.orgId, actionRunId);
   const updated = await services.db
@@ -123,10 +123,11 @@ async function requireRunnableParams(services: Services, orgId: string, actionRu
 /** Sets the parameters of an action still waiting for a decision, validated against its catalogue entry. */
 export async function setActionParams(
   services: Services,
-  actor: { orgId: string; userId: string; ip?: string | null },
+  actor: Actor & { ip?: string | null },
   actionRunId: string,
   params: Record<string, unknown>,
 ) {
+  assertRole(actor, "member");
   const run = await services.db
     .select({ kind: actionRuns.kind, status: actionRuns.status, incidentId: actionRuns.incidentId })
     .from(actionRuns)
@@ -176,11 +177,12 @@ const FROM: Record<Transition, ("open" | "acknowledged" | "resolved")[]> = {
 /** Moves an incident through its life; a transition that does not apply to its status is a 409. */
 export async function transitionIncident(
   services: Services,
-  actor: { orgId: string; userId: string },
+  actor: Actor,
   incidentId: string,
   transition: Transition,
   note: string | null,
 ) {
+  assertRole(actor, "member");
   const now = services.now();
   const set =
     transition === "acknowledge"

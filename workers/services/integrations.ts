@@ -6,6 +6,7 @@ import { integrations, memberships, organizations, slackUserLinks } from "../db/
 import { planLimits } from "../domain/billing/plans";
 import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
 import { ApiError, notFound } from "../errors";
+import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import { getSubscription } from "./organization";
 import type { Principal } from "./principal";
@@ -49,6 +50,7 @@ export async function putSlackIntegration(
   input: SlackIntegrationInput,
   meta: RequestMeta,
 ): Promise<SlackIntegrationView> {
+  assertRole(actor, "admin");
   let secret: SlackSecret;
   let settings: Record<string, string>;
   if ("webhook_url" in input) {
@@ -100,6 +102,7 @@ export async function deleteSlackIntegration(
   actor: Extract<Principal, { kind: "user" }>,
   meta: RequestMeta,
 ): Promise<void> {
+  assertRole(actor, "admin");
   await deleteIntegration(services, actor, "slack", meta);
 }
 
@@ -139,6 +142,7 @@ export async function saveSealed(
   secret: unknown,
   meta: RequestMeta,
 ) {
+  assertRole(actor, "admin");
   const sealed = await seal(
     encryptionKey(services),
     PURPOSE,
@@ -178,6 +182,7 @@ export async function deleteIntegration(
   kind: IntegrationKind,
   meta: RequestMeta,
 ): Promise<void> {
+  assertRole(actor, "admin");
   const deleted = await services.db
     .delete(integrations)
     .where(and(eq(integrations.orgId, actor.orgId), eq(integrations.kind, kind)))
@@ -298,6 +303,7 @@ export async function setAiOrder(
   order: "cloud_first" | "local_first",
   meta: RequestMeta,
 ): Promise<void> {
+  assertRole(actor, "admin");
   await services.db.batch([
     services.db.update(organizations).set({ aiOrder: order }).where(eq(organizations.id, actor.orgId)),
     services.audit.insertStatement({

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { organizations, subscriptions } from "../db/schema";
 import { daysLeft } from "../domain/billing/plans";
 import { notFound } from "../errors";
+import { type Actor, assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 
 export async function getOrganization(services: Services, orgId: string) {
@@ -12,10 +13,11 @@ export async function getOrganization(services: Services, orgId: string) {
 
 export async function updateOrganization(
   services: Services,
-  actor: { orgId: string; userId: string },
+  actor: Actor,
   input: { name?: string | undefined; timezone?: string | undefined },
   meta: RequestMeta,
 ) {
+  assertRole(actor, "admin");
   const changes: Partial<typeof organizations.$inferInsert> = {};
   if (input.name !== undefined) changes.name = input.name;
   if (input.timezone !== undefined) changes.timezone = input.timezone;

@@ -12,6 +12,7 @@ import { rankActions } from "../domain/learning/q-policy";
 import { catalogEntry, type PreconditionFacts, unmetPreconditions } from "../domain/remediation/catalog";
 import { sourcesOf } from "../domain/remediation/run-state";
 import { type AutonomyPolicy, DEFAULT_POLICY, decideExecution } from "../domain/remediation/safety-rails";
+import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import { learnedValues } from "./learning";
 import type { Principal } from "./principal";
@@ -47,6 +48,7 @@ export async function saveAutonomyPolicy(
   policy: AutonomyPolicy,
   meta: RequestMeta,
 ): Promise<AutonomyPolicy> {
+  assertRole(actor, "admin");
   const row = { orgId: actor.orgId, service, policy, updatedBy: actor.userId, updatedAt: services.now() };
   await services.db.batch([
     services.db
@@ -74,6 +76,7 @@ export async function setActionsPaused(
   paused: boolean,
   meta: RequestMeta,
 ) {
+  assertRole(actor, "admin");
   const now = services.now();
   await services.db.batch([
     services.db

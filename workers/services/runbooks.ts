@@ -4,6 +4,7 @@ import { incidents, runbookRuns, runbooks } from "../db/schema";
 import { parseRunbook, type TriggerSubject, triggersMatch } from "../domain/runbooks/runbook-schema";
 import { ApiError, notFound } from "../errors";
 import { advanceRunbookRun } from "../jobs/runbook-engine";
+import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import type { Principal } from "./principal";
 
@@ -61,6 +62,7 @@ export async function createRunbook(
   input: { source: string; enabled: boolean },
   meta: RequestMeta,
 ) {
+  assertRole(actor, "member");
   const definition = parsedOrThrow(input.source);
   const now = services.now();
   const row = {
@@ -108,6 +110,7 @@ export async function updateRunbook(
   input: { source?: string | undefined; enabled?: boolean | undefined },
   meta: RequestMeta,
 ) {
+  assertRole(actor, "member");
   const existing = await getRunbook(services, actor.orgId, id);
   const definition = input.source !== undefined ? parsedOrThrow(input.source) : existing.definition;
   const set = {
@@ -137,6 +140,7 @@ export async function updateRunbook(
 }
 
 export async function deleteRunbook(services: Services, actor: User, id: string, meta: RequestMeta) {
+  assertRole(actor, "member");
   await getRunbook(services, actor.orgId, id);
   await services.db.batch([
     services.db.delete(runbooks).where(and(eq(runbooks.id, id), eq(runbooks.orgId, actor.orgId))),
@@ -173,6 +177,7 @@ export async function startRunbook(
     dry_run: boolean;
   },
 ) {
+  assertRole(actor, "member");
   const runbook = await getRunbook(services, actor.orgId, runbookId);
   let scope = {
     incidentId: null as string | null,
@@ -257,6 +262,7 @@ export async function decideRun(
   runId: string,
   decision: "approved" | "rejected" | "cancelled",
 ) {
+  assertRole(actor, "member");
   const run = await getRun(services, actor.orgId, runId);
   if (decision === "cancelled") {
     // Bumping the version makes an advance that is in flight fail its own compare-and-set.

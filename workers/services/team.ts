@@ -5,6 +5,7 @@ import { invitations, memberships, organizations, users } from "../db/schema";
 import { canAssignRole, canRemoveMember, leavesOrgWithoutOwner, type Role } from "../domain/auth/roles";
 import { ApiError, forbidden, notFound } from "../errors";
 import { describeUser } from "./accounts";
+import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import { assertStrongPassword, normalizeEmail } from "./credentials";
 import { checkPasswordGuarded } from "./password-guard";
@@ -198,6 +199,7 @@ export async function revokeInvitation(
   id: string,
   meta: RequestMeta,
 ) {
+  assertRole(actor, "admin");
   const revoked = await services.db
     .update(invitations)
     .set({ revokedAt: services.now() })

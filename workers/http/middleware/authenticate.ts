@@ -1,32 +1,15 @@
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { ApiKeyScope } from "../../domain/auth/api-key-format";
-import { hasRole, type Role } from "../../domain/auth/roles";
+import type { Role } from "../../domain/auth/roles";
 import { ApiError, forbidden } from "../../errors";
 import { authenticateApiKey } from "../../services/api-keys";
+import { assertRole } from "../../services/authorize";
 import type { Principal } from "../../services/principal";
 import { authenticateAccessToken } from "../../services/sessions";
 import { ACCESS_COOKIE } from "../cookies";
 import type { AppEnv } from "../types";
-
-const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-/**
- * A cookie rides along on cross-site requests too: refuse cookie-authenticated writes whose
- * Origin is another site (CSRF). Bearer tokens are never sent by a browser on its own.
- */
-function assertSameOrigin(request: Request): void {
-  if (!UNSAFE_METHODS.has(request.method)) return;
-  const origin = request.headers.get("origin");
-  const fetchSite = request.headers.get("sec-fetch-site");
-  if (
-    fetchSite === "cross-site" ||
-    (origin && origin !== "null" && new URL(origin).host !== new URL(request.url).host)
-  ) {
-    throw forbidden("Cross-site requests are not allowed");
-  }
-  if (origin === "null") throw forbidden("Cross-site requests are not allowed");
-}
+import { assertSameOrigin } from "./same-origin";
 
 /** The token of an `Authorization: Bearer <token>` header. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -78,12 +61,12 @@ export const requireReader = createMiddleware<AppEnv>(async (c, next) => {
   return requireRole("viewer")(c, next);
 });
 
-/** Requires a signed-in user holding at least `minimum`. */
+/** Requires a signed-in user holding at least `minimum` (the services check it again themselves). */
 export const requireRole = (minimum: Role) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get("principal");
     if (principal.kind !== "user") throw forbidden("Only a signed-in user can do this");
-    if (!hasRole(principal.role, minimum)) throw forbidden(`This needs the ${minimum} role or higher`);
+    assertRole(principal, minimum);
     await next();
   });
 

@@ -1,12 +1,18 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { verifyAccessToken } from "../../auth/jwt";
-import { createServices } from "../../services/container";
+import { createServices, type Services } from "../../services/container";
 import { rotateRefreshToken } from "../../services/sessions";
 import { ACCESS_COOKIE, clearCookieHeaders, REFRESH_COOKIE, sessionCookieHeaders } from "../cookies";
 import type { AppEnv } from "../types";
+import { assertSameOrigin } from "./same-origin";
 
-type Handler = (request: Request, env: AppEnv["Bindings"], ctx: ExecutionContext) => Promise<Response>;
+type Handler = (
+  request: Request,
+  env: AppEnv["Bindings"],
+  ctx: ExecutionContext,
+  services: Services,
+) => Promise<Response>;
 
 function withCookie(request: Request, name: string, value: string): Request {
   const others = (request.headers.get("cookie") ?? "")
@@ -25,16 +31,20 @@ function appendCookies(response: Response, values: string[]): Response {
 }
 
 /**
- * Keeps a dashboard session alive: when the short-lived access cookie is gone or expired but a
- * refresh cookie is present, rotate it here, once, before the page's loaders run (they would
- * otherwise race to rotate the same token and trip reuse detection).
+ * Serves the dashboard with the Worker's services. A cross-site form post is refused here with
+ * the API's 403 JSON error, before Remix (whose own check would answer a 500). Keeps a dashboard
+ * session alive: when the short-lived access cookie is gone or expired but a refresh cookie is
+ * present, rotate it here, once, before the page's loaders run (they would otherwise race to
+ * rotate the same token and trip reuse detection).
  */
 export function withDashboardSession(handler: Handler) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     const request = c.req.raw;
-    const refresh = getCookie(c, REFRESH_COOKIE);
-    if (!refresh) return handler(request, c.env, c.executionCtx as ExecutionContext);
+    assertSameOrigin(request);
     const services = createServices(c.env);
+    const serve = (req: Request) => handler(req, c.env, c.executionCtx as ExecutionContext, services);
+    const refresh = getCookie(c, REFRESH_COOKIE);
+    if (!refresh) return serve(request);
     const access = getCookie(c, ACCESS_COOKIE);
     if (access) {
       const verified = await verifyAccessToken(
@@ -42,7 +52,7 @@ export function withDashboardSession(handler: Handler) {
         services.config.JWT_SECRET,
         Math.floor(services.now() / 1000),
       );
-      if (verified.ok) return handler(request, c.env, c.executionCtx as ExecutionContext);
+      if (verified.ok) return serve(request);
     }
     const meta = {
       ip: c.req.header("cf-connecting-ip") ?? null,
@@ -50,18 +60,10 @@ export function withDashboardSession(handler: Handler) {
     };
     const session = await rotateRefreshToken(services, refresh, meta).catch(() => null);
     if (!session) {
-      const response = await handler(
-        withCookie(request, ACCESS_COOKIE, ""),
-        c.env,
-        c.executionCtx as ExecutionContext,
-      );
+      const response = await serve(withCookie(request, ACCESS_COOKIE, ""));
       return appendCookies(response, clearCookieHeaders(request.url));
     }
-    const response = await handler(
-      withCookie(request, ACCESS_COOKIE, session.accessToken),
-      c.env,
-      c.executionCtx as ExecutionContext,
-    );
+    const response = await serve(withCookie(request, ACCESS_COOKIE, session.accessToken));
     return appendCookies(response, sessionCookieHeaders(request.url, session));
   };
 }

@@ -95,7 +95,7 @@ async function decide(
   const services = c.get("services");
   const run = await decideActionRun(
     services,
-    { orgId: actor.orgId, userId: actor.userId, via: "dashboard", ip: c.get("meta").ip },
+    { orgId: actor.orgId, userId: actor.userId, role: actor.role, via: "dashboard", ip: c.get("meta").ip },
     actionRunId,
     decision,
     reason,
@@ -141,7 +141,7 @@ dashboardRoutes.patch(
     const actor = userPrincipal(c.get("principal"));
     const action = await setActionParams(
       c.get("services"),
-      { orgId: actor.orgId, userId: actor.userId, ip: c.get("meta").ip },
+      { orgId: actor.orgId, userId: actor.userId, role: actor.role, ip: c.get("meta").ip },
       c.req.valid("param").id,
       c.req.valid("json").params,
     );

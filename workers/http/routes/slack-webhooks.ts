@@ -132,7 +132,7 @@ async function applyDecision(
   try {
     await decideActionRun(
       services,
-      { orgId: run.orgId, userId: member.userId, via: "slack" },
+      { orgId: run.orgId, userId: member.userId, role: member.role, via: "slack" },
       run.id,
       decision,
       null,
