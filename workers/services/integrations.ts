@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { AiQuota } from "../adapters/db/ai-state";
 import type { SlackTarget } from "../adapters/slack/slack-client";
 import { open, seal } from "../auth/secret-box";
-import { integrations, memberships, organizations, slackUserLinks } from "../db/schema";
+import { actionRuns, integrations, memberships, organizations, slackUserLinks } from "../db/schema";
 import { planLimits } from "../domain/billing/plans";
 import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
 import { ApiError, notFound } from "../errors";
@@ -196,6 +196,40 @@ export async function deleteIntegration(
 
 export function loadSlackSecret(services: Services, orgId: string): Promise<SlackSecret | null> {
   return loadSealed<SlackSecret>(services, orgId, "slack");
+}
+
+/** Opened in place of a missing integration, so a lookup that finds nothing does the same work. */
+const DECOY_SEALED = "A".repeat(160);
+
+/**
+ * The action run a Slack button names and the signing secret of its organisation's own Slack app
+ * (null when it has none), looked up before the signature is known to be valid. It runs one query
+ * and one decryption whether or not the run exists, so the caller can answer both cases alike;
+ * the run must not be used before the signature has been verified.
+ */
+export async function slackSigningCandidate(
+  services: Services,
+  actionRunId: string,
+): Promise<{ run: { id: string; orgId: string; incidentId: string } | null; signingSecret: string | null }> {
+  const row = await services.db
+    .select({
+      id: actionRuns.id,
+      orgId: actionRuns.orgId,
+      incidentId: actionRuns.incidentId,
+      sealed: integrations.secret,
+    })
+    .from(actionRuns)
+    .leftJoin(integrations, and(eq(integrations.orgId, actionRuns.orgId), eq(integrations.kind, "slack")))
+    .where(eq(actionRuns.id, actionRunId))
+    .get();
+  const key = services.config.INTEGRATIONS_KEY ?? DECOY_SEALED;
+  const aad = row ? `${row.orgId}:slack` : "decoy:slack";
+  const plain = await open(key, PURPOSE, row?.sealed ?? DECOY_SEALED, aad);
+  const secret = plain === null ? null : ((JSON.parse(plain) as SlackSecret).signingSecret ?? null);
+  return {
+    run: row ? { id: row.id, orgId: row.orgId, incidentId: row.incidentId } : null,
+    signingSecret: row?.sealed ? secret : null,
+  };
 }
 
 /** Links the calling member to their Slack user id, so their button presses count as theirs. */
