@@ -232,56 +232,6 @@ export async function slackSigningCandidate(
   };
 }
 
-/** Links the calling member to their Slack user id, so their button presses count as theirs. */
-export async function linkSlackUser(
-  services: Services,
-  actor: Extract<Principal, { kind: "user" }>,
-  slackUserId: string,
-  meta: RequestMeta,
-): Promise<void> {
-  const row = { orgId: actor.orgId, slackUserId, userId: actor.userId, createdAt: services.now() };
-  await services.db.batch([
-    services.db
-      .delete(slackUserLinks)
-      .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId))),
-    services.db
-      .insert(slackUserLinks)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [slackUserLinks.orgId, slackUserLinks.slackUserId],
-        set: { userId: actor.userId, createdAt: row.createdAt },
-      }),
-    services.audit.insertStatement({
-      orgId: actor.orgId,
-      actorType: "user",
-      actorId: actor.userId,
-      action: "integration.slack.user_linked",
-      targetType: "user",
-      targetId: actor.userId,
-      metadata: { slack_user_id: slackUserId },
-      ip: meta.ip,
-    }),
-  ]);
-}
-
-export async function unlinkSlackUser(
-  services: Services,
-  actor: Extract<Principal, { kind: "user" }>,
-): Promise<void> {
-  await services.db
-    .delete(slackUserLinks)
-    .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId)));
-}
-
-export async function slackLinkOf(services: Services, orgId: string, userId: string): Promise<string | null> {
-  const row = await services.db
-    .select({ slackUserId: slackUserLinks.slackUserId })
-    .from(slackUserLinks)
-    .where(and(eq(slackUserLinks.orgId, orgId), eq(slackUserLinks.userId, userId)))
-    .get();
-  return row?.slackUserId ?? null;
-}
-
 /** The member behind a Slack user in this organisation (and their role now), or null. */
 export async function memberForSlackUser(services: Services, orgId: string, slackUserId: string) {
   const row = await services.db
