@@ -112,7 +112,7 @@ export async function requestSlackLink(
     .onConflictDoUpdate({ target: [slackLinkProofs.orgId, slackLinkProofs.userId], set: row });
   try {
     await services.slack.sendDirectMessage(slack.target.botToken, slackUserId, {
-      text: `Your Deployr code is ${code}. Type it in Deployr (Settings > Integrations) within 10 minutes to link this Slack account. If you did not ask for it, ignore this message: nothing is linked without it.`,
+      text: `Your Deployr code is ${code}. Type it in Deployr (Settings > Integrations) within 10 minutes to link this Slack account. Never share it with anyone. If you did not ask for it, ignore this message: nothing is linked without it.`,
     });
   } catch (error) {
     await services.db

@@ -130,7 +130,7 @@ async function applyDecision(
       responseUrl,
       member
         ? "Your Deployr role cannot approve or reject actions (member or above is needed)."
-        : "Link your Slack account in Deployr (Settings > Profile > Slack user id) to approve or reject actions from Slack.",
+        : "Link your Slack account in Deployr (Settings > Integrations > Your Slack user) to approve or reject actions from Slack.",
     );
     return;
   }
