@@ -9,6 +9,7 @@ import { hasRole } from "../../workers/domain/auth/roles";
 import {
   aiSettingsBody,
   slackIntegrationBody,
+  slackLinkVerifyBody,
   slackUserLinkBody,
 } from "../../workers/http/schemas/integrations";
 import { listNotifications } from "../../workers/services/alerts";
@@ -16,11 +17,15 @@ import {
   aiSettingsOf,
   deleteSlackIntegration,
   getSlackIntegration,
-  linkSlackUser,
   putSlackIntegration,
   setAiOrder,
-  slackLinkOf,
 } from "../../workers/services/integrations";
+import {
+  requestSlackLink,
+  slackLinkStateOf,
+  unlinkSlackUser,
+  verifySlackLink,
+} from "../../workers/services/slack-identity";
 import { Field, FormAlert, formatTime } from "../components/form-controls";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure, parseForm } from "../lib/forms";
@@ -30,16 +35,16 @@ export const meta: MetaFunction = () => [{ title: "Integrations · Deployr" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
-  const [slack, slackUserId, ai, alerts] = await Promise.all([
+  const [slack, slackLink, ai, alerts] = await Promise.all([
     getSlackIntegration(services, principal.orgId).catch(() => null),
-    slackLinkOf(services, principal.orgId, principal.userId),
+    slackLinkStateOf(services, principal.orgId, principal.userId),
     aiSettingsOf(services, principal.orgId, Boolean(context.cloudflare.env.AI)),
     listNotifications(services, principal.orgId, 20),
   ]);
   return {
     isAdmin: hasRole(principal.role, "admin"),
     slack,
-    slackUserId,
+    slackLink,
     aiOrder: ai.order,
     workersAi: ai.providers.workers_ai.configured,
     ollama: services.config.OLLAMA_BASE_URL ?? null,
@@ -53,11 +58,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const meta = requestMeta(request);
   try {
+    // Your own Slack link: the same services, and the same "any member" rule, as /api/integrations/slack/me.
     if (intent === "link") {
       const parsed = parseForm(form, slackUserLinkBody, ["slack_user_id"]);
       if ("fieldErrors" in parsed) return data({ ok: false as const, fieldErrors: parsed.fieldErrors }, 400);
-      await linkSlackUser(services, principal, parsed.data.slack_user_id, meta);
+      await requestSlackLink(services, principal, parsed.data.slack_user_id, meta);
+      return data({ ok: true as const, message: "Code sent: Deployr's bot sent it to you in Slack" });
+    }
+    if (intent === "link-verify") {
+      const parsed = parseForm(form, slackLinkVerifyBody, ["code"]);
+      if ("fieldErrors" in parsed) return data({ ok: false as const, fieldErrors: parsed.fieldErrors }, 400);
+      await verifySlackLink(services, principal, parsed.data.code, meta);
       return data({ ok: true as const, message: "Slack user linked" });
+    }
+    if (intent === "unlink") {
+      await unlinkSlackUser(services, principal);
+      return data({ ok: true as const, message: "Slack user unlinked" });
     }
     if (!hasRole(principal.role, "admin"))
       throw new Response("Integrations are managed by admins.", { status: 403 });
@@ -90,7 +106,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Integrations() {
-  const { isAdmin, slack, slackUserId, aiOrder, workersAi, ollama, alerts } = useLoaderData<typeof loader>();
+  const { isAdmin, slack, slackLink, aiOrder, workersAi, ollama, alerts } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const fieldErrors = result && "fieldErrors" in result ? result.fieldErrors : undefined;
   return (
@@ -172,8 +188,12 @@ export default function Integrations() {
           </>
         ) : null}
         <h3>Your Slack user</h3>
-        <p className="muted">
-          Link it so your Approve / Reject in Slack counts as yours (Slack: profile › ⋮ › Copy member ID).
+        <p className="muted" data-testid="slack-link-status">
+          {slackLink.slack_user_id
+            ? `Linked to ${slackLink.slack_user_id}: your Approve / Reject in Slack counts as yours.`
+            : "Not linked: link it so your Approve / Reject in Slack counts as yours."}{" "}
+          Deployr's Slack bot sends a code to that Slack user to prove it is you (Slack: profile › ⋮ › Copy
+          member ID).
         </p>
         <Form method="post" className="row">
           <input type="hidden" name="intent" value="link" />
@@ -181,13 +201,38 @@ export default function Integrations() {
             name="slack_user_id"
             aria-label="Slack member ID"
             placeholder="U0123ABCD"
-            defaultValue={slackUserId ?? ""}
+            defaultValue={slackLink.pending?.slack_user_id ?? slackLink.slack_user_id ?? ""}
           />
-          <button type="submit">Link</button>
+          <button type="submit">Send me a code</button>
           {fieldErrors?.slack_user_id ? (
             <span className="field-error">{fieldErrors.slack_user_id}</span>
           ) : null}
         </Form>
+        {slackLink.pending ? (
+          <Form method="post" className="row" data-testid="slack-link-verify">
+            <input type="hidden" name="intent" value="link-verify" />
+            <input
+              name="code"
+              aria-label="Code from Slack"
+              placeholder="8-digit code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+            />
+            <button type="submit">Link {slackLink.pending.slack_user_id}</button>
+            <span className="muted">
+              valid until {formatTime(slackLink.pending.expires_at)} · {slackLink.pending.attempts_left} tries
+              left
+            </span>
+            {fieldErrors?.code ? <span className="field-error">{fieldErrors.code}</span> : null}
+          </Form>
+        ) : null}
+        {slackLink.slack_user_id ? (
+          <Form method="post">
+            <button type="submit" name="intent" value="unlink" className="danger">
+              Unlink my Slack user
+            </button>
+          </Form>
+        ) : null}
       </section>
       <section className="card">
         <h2>Root-cause analysis</h2>

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, addMember, api, registerTenant, type Tenant, uniqueEmail } from "./harness";
+import { BOT_TOKEN, codesSentTo, connectBot, uniqueSlackUser } from "./slack-harness";
 
 type Role = "owner" | "admin" | "member" | "viewer";
 
@@ -86,7 +87,7 @@ const PROBES: Probe[] = [
       api("/api/integrations/slack", {
         method: "PUT",
         token: a.token,
-        body: { webhook_url: "https://hooks.slack.com/services/T000/B000/XXXXXXXX" },
+        body: { bot_token: BOT_TOKEN, channel: "#ops" },
       }),
   },
   {
@@ -126,10 +127,28 @@ const PROBES: Probe[] = [
       api("/api/integrations/slack/me", {
         method: "PUT",
         token: a.token,
-        body: { slack_user_id: "U0000PROBE" },
+        body: { slack_user_id: probeSlackUser(a) },
+      }),
+  },
+  {
+    name: "POST /api/integrations/slack/me/verify",
+    minRole: "viewer",
+    call: async (a) =>
+      api("/api/integrations/slack/me/verify", {
+        method: "POST",
+        token: a.token,
+        body: { code: (await codesSentTo(probeSlackUser(a))).at(-1) ?? "00000000" },
       }),
   },
 ];
+
+/** A Slack user id of each actor's own, so the link probes never meet another test's. */
+const probeSlackUsers = new Map<string, string>();
+function probeSlackUser(actor: Tenant): string {
+  const id = probeSlackUsers.get(actor.userId) ?? uniqueSlackUser();
+  probeSlackUsers.set(actor.userId, id);
+  return id;
+}
 
 async function victimFixtures(owner: Tenant) {
   const member = await addMember(owner, "member");
@@ -154,6 +173,8 @@ describe.each(["owner", "admin", "member", "viewer"] as const)("role enforcement
 
   beforeAll(async () => {
     const owner = await registerTenant();
+    // A bot token, so that linking a Slack user can send its code.
+    await connectBot(owner);
     actor = role === "owner" ? owner : await addMember(owner, role);
     fixtures = await victimFixtures(owner);
   });

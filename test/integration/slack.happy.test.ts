@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { slackSignature } from "../../workers/auth/slack-signature";
 import { blockKitViolations, type SlackMessage } from "../../workers/domain/notify/slack-message";
 import { AGENT_SECRET } from "../support/mock-providers";
 import {
@@ -11,78 +10,18 @@ import {
   received,
   webhookPath,
 } from "./analysis-harness";
-import { addMember, api, expectError, registerTenant, type Tenant } from "./harness";
+import { addMember, api, expectError, registerTenant } from "./harness";
 import { eventually, incidentScenario, ingest, registerAgent } from "./ingest-harness";
-
-const SIGNING_SECRET = "test-slack-signing-secret";
-
-async function connectWebhook(tenant: Tenant, path = webhookPath()) {
-  const res = await api("/api/integrations/slack", {
-    method: "PUT",
-    token: tenant.token,
-    body: { webhook_url: `${providersBase}${path}` },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return path;
-}
-
-async function signedInteraction(payload: unknown, options: { secret?: string; timestamp?: number } = {}) {
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-  const signature = await slackSignature(options.secret ?? SIGNING_SECRET, timestamp, body);
-  return { body, headers: { "x-slack-request-timestamp": timestamp, "x-slack-signature": signature } };
-}
-
-function post(request: { body: string; headers: Record<string, string> }) {
-  return api("/webhooks/slack/interactions", {
-    method: "POST",
-    rawBody: request.body,
-    headers: { "content-type": "application/x-www-form-urlencoded", ...request.headers },
-  });
-}
-
-/** A block_actions payload as Slack sends it when a button is pressed. */
-function buttonPress(
-  slackUserId: string,
-  actionId: "approve_action" | "reject_action",
-  actionRunId: string,
-  responsePath: string,
-) {
-  return {
-    type: "block_actions",
-    user: { id: slackUserId, username: "ada", name: "ada", team_id: "T0001" },
-    api_app_id: "A0001",
-    token: "legacy-verification-token",
-    container: { type: "message", message_ts: "1700000001.000100", channel_id: "C0001", is_ephemeral: false },
-    trigger_id: "123.456.abc",
-    team: { id: "T0001", domain: "acme" },
-    channel: { id: "C0001", name: "ops" },
-    response_url: `${providersBase}${responsePath}`,
-    actions: [
-      {
-        action_id: actionId,
-        block_id: `action_run:${actionRunId}`,
-        text: { type: "plain_text", text: actionId === "approve_action" ? "Approve" : "Reject" },
-        value: actionRunId,
-        style: actionId === "approve_action" ? "primary" : "danger",
-        type: "button",
-        action_ts: "1700000002.000200",
-      },
-    ],
-  };
-}
-
-async function analysedIncident(tenant: Tenant) {
-  const context = poolExhaustionContext();
-  const incidentId = await openIncident(tenant.orgId, context);
-  await analyse(tenant.orgId, incidentId, context);
-  const run = await env.DB.prepare(
-    "SELECT id FROM action_runs WHERE incident_id = ? AND status = 'pending' ORDER BY priority LIMIT 1",
-  )
-    .bind(incidentId)
-    .first<{ id: string }>();
-  return { incidentId, actionRunId: run!.id };
-}
+import {
+  analysedIncident,
+  buttonPress,
+  connectBot,
+  connectWebhook,
+  linkSlackUser,
+  postInteraction as post,
+  signedInteraction,
+  uniqueSlackUser,
+} from "./slack-harness";
 
 describe("Slack integration settings", () => {
   it("stores the webhook encrypted and shows it without the secret", async () => {
@@ -264,14 +203,9 @@ describe("Slack alerts", () => {
 describe("Slack interactions", () => {
   async function setup() {
     const tenant = await registerTenant();
-    await connectWebhook(tenant);
-    const slackUser = `U${crypto.randomUUID().replace(/-/g, "").slice(0, 9).toUpperCase()}`;
-    const link = await api("/api/integrations/slack/me", {
-      method: "PUT",
-      token: tenant.token,
-      body: { slack_user_id: slackUser },
-    });
-    expect(link.status).toBe(200);
+    await connectBot(tenant);
+    const slackUser = uniqueSlackUser();
+    await linkSlackUser(tenant, slackUser);
     return { tenant, slackUser, ...(await analysedIncident(tenant)) };
   }
 
@@ -357,13 +291,12 @@ describe("Slack interactions", () => {
     });
     expect(note!.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
     const viewer = await addMember(tenant, "viewer");
-    await api("/api/integrations/slack/me", {
-      method: "PUT",
-      token: viewer.token,
-      body: { slack_user_id: "UVIEWER001" },
-    });
+    const viewerSlackUser = uniqueSlackUser();
+    await linkSlackUser(viewer, viewerSlackUser);
     const viewerPath = `/actions/T0001/${crypto.randomUUID()}`;
-    await post(await signedInteraction(buttonPress("UVIEWER001", "approve_action", actionRunId, viewerPath)));
+    await post(
+      await signedInteraction(buttonPress(viewerSlackUser, "approve_action", actionRunId, viewerPath)),
+    );
     await eventually(async () => ((await received((r) => r.path === viewerPath)).length > 0 ? true : null));
     expect((await statusOf(actionRunId)).status).toBe("pending");
   });

@@ -6,7 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
  * - Slack incoming webhooks (POST /services/T../B../X..: 200 "ok"; 404 "no_service" for a
  *   revoked one) and response_url (POST /actions/...), https://api.slack.com/messaging/webhooks;
  * - Slack Web API chat.postMessage and chat.update under /api (Bearer xoxb- token, answers
- *   {ok, channel, ts} or {ok:false, error}), https://api.slack.com/methods/chat.postMessage;
+ *   {ok, channel, ts} or {ok:false, error}), https://api.slack.com/methods/chat.postMessage,
+ *   and conversations.open with `users` (answers the DM channel "D…"; UGONE… is no such user),
+ *   https://api.slack.com/methods/conversations.open;
  * - Ollama's POST /api/chat without streaming, https://github.com/ollama/ollama/blob/main/docs/api.md.
  * Special names drive failures: a webhook path ending in RATELIMIT answers 429 with
  * Retry-After once, FLAKY answers 503 once; Ollama models "good", "badjson", "wrongshape",
@@ -156,6 +158,16 @@ export async function startMockProviders(port = 0) {
       }
       if (req.method === "POST" && path.startsWith("/actions/")) {
         return res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      }
+      // conversations.open: the DM channel of a user is "D" + the user id without its "U";
+      // a user id starting with UGONE does not exist.
+      if (req.method === "POST" && path === "/api/conversations.open") {
+        const token = String(req.headers.authorization ?? "");
+        if (!token.startsWith("Bearer xoxb-")) return json(200, { ok: false, error: "not_authed" });
+        const users = String((body as { users?: string })?.users ?? "");
+        if (!users || users.includes(",")) return json(200, { ok: false, error: "user_not_found" });
+        if (users.startsWith("UGONE")) return json(200, { ok: false, error: "user_not_found" });
+        return json(200, { ok: true, channel: { id: `D${users.slice(1)}` } });
       }
       if (req.method === "POST" && (path === "/api/chat.postMessage" || path === "/api/chat.update")) {
         const token = String(req.headers.authorization ?? "");

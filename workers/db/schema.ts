@@ -520,6 +520,32 @@ export const slackUserLinks = sqliteTable(
   ],
 );
 
+/**
+ * A member's pending claim to a Slack user id: the bot sent a one-time code to that Slack user,
+ * and the link is made only when the member types it back. One claim per member (a new request
+ * replaces it); only an HMAC of the code is kept; `attempts` counts checks, made atomically.
+ */
+export const slackLinkProofs = sqliteTable(
+  "slack_link_proofs",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    slackUserId: text("slack_user_id").notNull(),
+    codeHash: text("code_hash").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId] }),
+    index("slack_link_proofs_expires_idx").on(t.expiresAt),
+  ],
+);
+
 /** Alerts sent (or kept in the outbox when no channel is configured); one per incident and kind. */
 export const notifications = sqliteTable(
   "notifications",

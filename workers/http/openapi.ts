@@ -39,6 +39,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "Authenticated but not allowed",
   404: "Not found (or not in your organisation)",
   409: "Conflicts with the current state",
+  410: "Gone: expired, or used up",
   413: "Body too large",
   415: "Body is not application/json",
   422: "Validation failed; details lists each problem",

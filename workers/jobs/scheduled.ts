@@ -3,6 +3,7 @@ import { aiUsage, webhookEvents } from "../db/schema";
 import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
 import { purgeSessions } from "../services/sessions";
+import { purgeSlackLinkProofs } from "../services/slack-identity";
 import { checkOutcomes } from "./outcome-check";
 import { resumeRunbookRuns } from "./runbook-engine";
 import { expireSubscriptions, sendTrialReminders } from "./subscription-jobs";
@@ -31,6 +32,8 @@ const jobsByCron: Record<string, Record<string, Job>> = {
       // A pair idle for a day starts again from zero anyway (PAIR_BACKOFF.forgetAfterMs).
       authBackoffPairs: await s.throttle.purge(s.now() - 86_400_000),
       idempotencyRecords: await s.idempotency.purge(),
+      // A Slack link code is refused once expired: its claim can go.
+      slackLinkProofs: await purgeSlackLinkProofs(s, s.now()),
       // A signed webhook older than its 5-minute window is refused anyway: its replay key can go.
       webhookReplayKeys: (
         await s.db

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { AiQuota } from "../adapters/db/ai-state";
 import type { SlackTarget } from "../adapters/slack/slack-client";
 import { open, seal } from "../auth/secret-box";
-import { integrations, memberships, organizations, slackUserLinks } from "../db/schema";
+import { actionRuns, integrations, memberships, organizations, slackUserLinks } from "../db/schema";
 import { planLimits } from "../domain/billing/plans";
 import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
 import { ApiError, notFound } from "../errors";
@@ -203,54 +203,38 @@ export function loadSlackSecret(services: Services, orgId: string): Promise<Slac
   return loadSealed<SlackSecret>(services, orgId, "slack");
 }
 
-/** Links the calling member to their Slack user id, so their button presses count as theirs. */
-export async function linkSlackUser(
-  services: Services,
-  actor: Extract<Principal, { kind: "user" }>,
-  slackUserId: string,
-  meta: RequestMeta,
-): Promise<void> {
-  const row = { orgId: actor.orgId, slackUserId, userId: actor.userId, createdAt: services.now() };
-  await services.db.batch([
-    services.db
-      .delete(slackUserLinks)
-      .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId))),
-    services.db
-      .insert(slackUserLinks)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [slackUserLinks.orgId, slackUserLinks.slackUserId],
-        set: { userId: actor.userId, createdAt: row.createdAt },
-      }),
-    services.audit.insertStatement({
-      orgId: actor.orgId,
-      actorType: "user",
-      actorId: actor.userId,
-      action: "integration.slack.user_linked",
-      targetType: "user",
-      targetId: actor.userId,
-      metadata: { slack_user_id: slackUserId },
-      ip: meta.ip,
-    }),
-  ]);
-}
+/** Opened in place of a missing integration, so a lookup that finds nothing does the same work. */
+const DECOY_SEALED = "A".repeat(160);
 
-export async function unlinkSlackUser(
+/**
+ * The action run a Slack button names and the signing secret of its organisation's own Slack app
+ * (null when it has none), looked up before the signature is known to be valid. It runs one query
+ * and one decryption whether or not the run exists, so the caller can answer both cases alike;
+ * the run must not be used before the signature has been verified.
+ */
+export async function slackSigningCandidate(
   services: Services,
-  actor: Extract<Principal, { kind: "user" }>,
-): Promise<void> {
-  await services.db
-    .delete(slackUserLinks)
-    .where(and(eq(slackUserLinks.orgId, actor.orgId), eq(slackUserLinks.userId, actor.userId)));
-}
-
-export async function slackLinkOf(services: Services, orgId: string, userId: string): Promise<string | null> {
+  actionRunId: string,
+): Promise<{ run: { id: string; orgId: string; incidentId: string } | null; signingSecret: string | null }> {
   const row = await services.db
-    .select({ slackUserId: slackUserLinks.slackUserId })
-    .from(slackUserLinks)
-    .where(and(eq(slackUserLinks.orgId, orgId), eq(slackUserLinks.userId, userId)))
+    .select({
+      id: actionRuns.id,
+      orgId: actionRuns.orgId,
+      incidentId: actionRuns.incidentId,
+      sealed: integrations.secret,
+    })
+    .from(actionRuns)
+    .leftJoin(integrations, and(eq(integrations.orgId, actionRuns.orgId), eq(integrations.kind, "slack")))
+    .where(eq(actionRuns.id, actionRunId))
     .get();
-  return row?.slackUserId ?? null;
+  const key = services.config.INTEGRATIONS_KEY ?? DECOY_SEALED;
+  const aad = row ? `${row.orgId}:slack` : "decoy:slack";
+  const plain = await open(key, PURPOSE, row?.sealed ?? DECOY_SEALED, aad);
+  const secret = plain === null ? null : ((JSON.parse(plain) as SlackSecret).signingSecret ?? null);
+  return {
+    run: row ? { id: row.id, orgId: row.orgId, incidentId: row.incidentId } : null,
+    signingSecret: row?.sealed ? secret : null,
+  };
 }
 
 /** The member behind a Slack user in this organisation (and their role now), or null. */

@@ -43,7 +43,7 @@ export interface SlackClientOptions {
 }
 
 /**
- * Slack's Web API (chat.postMessage, chat.update) and incoming webhooks. 429 answers are retried
+ * Slack's Web API (chat.postMessage, chat.update, conversations.open) and incoming webhooks. 429 answers are retried
  * after their Retry-After, 5xx and network errors with jittered backoff, MAX_RETRIES times.
  */
 export class SlackClient {
@@ -74,6 +74,22 @@ export class SlackClient {
       ts: typeof body.ts === "string" ? body.ts : null,
       channel: typeof body.channel === "string" ? body.channel : null,
     };
+  }
+
+  /**
+   * Sends a direct message from the bot to one Slack user: conversations.open with `users`, then
+   * chat.postMessage to the DM channel it answers (the bot needs the im:write scope).
+   */
+  async sendDirectMessage(botToken: string, slackUserId: string, payload: SlackPayload): Promise<void> {
+    const opened = await this.send(
+      `${this.options.apiBase.replace(/\/$/, "")}/conversations.open`,
+      { "content-type": "application/json; charset=utf-8", authorization: `Bearer ${botToken}` },
+      { users: slackUserId },
+      "api",
+    );
+    const channel = (opened.channel as { id?: unknown } | undefined)?.id;
+    if (typeof channel !== "string") throw new SlackRejected("Slack did not answer a DM channel");
+    await this.post({ mode: "bot", botToken, channel }, payload);
   }
 
   /** Replaces a message through the response_url of an interaction. */

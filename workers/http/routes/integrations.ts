@@ -5,12 +5,15 @@ import {
   aiSettingsOf,
   deleteSlackIntegration,
   getSlackIntegration,
-  linkSlackUser,
   putSlackIntegration,
   setAiOrder,
-  slackLinkOf,
-  unlinkSlackUser,
 } from "../../services/integrations";
+import {
+  requestSlackLink,
+  slackLinkStateOf,
+  unlinkSlackUser,
+  verifySlackLink,
+} from "../../services/slack-identity";
 import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
 import type { RouteDoc } from "../openapi";
 import { ok } from "../schemas/common";
@@ -19,6 +22,10 @@ import {
   aiSettingsBody,
   slackIntegrationBody,
   slackIntegrationView,
+  slackLinkPendingView,
+  slackLinkStateView,
+  slackLinkVerifyBody,
+  slackLinkView,
   slackUserLinkBody,
 } from "../schemas/integrations";
 import type { AppEnv } from "../types";
@@ -45,15 +52,26 @@ integrationRoutes.delete("/slack", requireRole("admin"), async (c) => {
 
 integrationRoutes.get("/slack/me", requireRole("viewer"), async (c) => {
   const actor = userPrincipal(c.get("principal"));
-  return c.json({ slack_user_id: await slackLinkOf(c.get("services"), actor.orgId, actor.userId) }, 200);
+  return c.json(await slackLinkStateOf(c.get("services"), actor.orgId, actor.userId), 200);
 });
 
+/** Asks the organisation's Slack bot to send the code to that Slack user; nothing is linked yet. */
 integrationRoutes.put("/slack/me", requireRole("viewer"), jsonBody(slackUserLinkBody), async (c) => {
   const actor = userPrincipal(c.get("principal"));
   const { slack_user_id } = c.req.valid("json");
-  await linkSlackUser(c.get("services"), actor, slack_user_id, c.get("meta"));
-  return c.json({ slack_user_id }, 200);
+  return c.json(await requestSlackLink(c.get("services"), actor, slack_user_id, c.get("meta")), 202);
 });
+
+integrationRoutes.post(
+  "/slack/me/verify",
+  requireRole("viewer"),
+  jsonBody(slackLinkVerifyBody),
+  async (c) => {
+    const actor = userPrincipal(c.get("principal"));
+    const { code } = c.req.valid("json");
+    return c.json(await verifySlackLink(c.get("services"), actor, code, c.get("meta")), 200);
+  },
+);
 
 integrationRoutes.delete("/slack/me", requireRole("viewer"), async (c) => {
   await unlinkSlackUser(c.get("services"), userPrincipal(c.get("principal")));
@@ -177,14 +195,44 @@ export const integrationDocs: RouteDoc[] = [
     errors: [401, 403, 404],
   },
   {
+    method: "get",
+    path: "/api/integrations/slack/me",
+    tag,
+    summary: "Your linked Slack user id, and the link waiting for its code (pending), if any",
+    auth: "user",
+    success: { status: 200, description: "Your Slack link", schema: slackLinkStateView },
+    errors: [401],
+  },
+  {
     method: "put",
     path: "/api/integrations/slack/me",
     tag,
-    summary: "Link your Slack user id, so your Approve/Reject in Slack counts as yours",
+    summary:
+      "Ask to link your Slack user id (so your Approve/Reject in Slack counts as yours): the organisation's Slack bot sends that Slack user an 8-digit code, valid 10 minutes for 5 tries; nothing is linked until POST /api/integrations/slack/me/verify. 409 when another member holds that Slack id or Slack is not connected with a bot token; 5 codes per hour.",
     auth: "user",
     body: slackUserLinkBody,
-    success: { status: 200, description: "Linked" },
-    errors: [400, 401, 422],
+    success: { status: 202, description: "Code sent; the link is pending", schema: slackLinkPendingView },
+    errors: [400, 401, 409, 422, 429],
+  },
+  {
+    method: "post",
+    path: "/api/integrations/slack/me/verify",
+    tag,
+    summary:
+      "Complete the Slack link with the code the bot sent. A wrong code answers 422 with the attempts left; an expired code, or one tried 5 times, 410 (ask for a new one); no pending link, 404.",
+    auth: "user",
+    body: slackLinkVerifyBody,
+    success: { status: 200, description: "Linked", schema: slackLinkView },
+    errors: [400, 401, 404, 409, 410, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/integrations/slack/me",
+    tag,
+    summary: "Unlink your Slack user id (and drop a pending link)",
+    auth: "user",
+    success: { status: 200, description: "Unlinked", schema: ok },
+    errors: [401],
   },
   {
     method: "get",

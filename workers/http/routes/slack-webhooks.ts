@@ -1,16 +1,15 @@
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { isConstraintError } from "../../adapters/db/constraint-error";
-import { verifySlackRequest } from "../../auth/slack-signature";
-import { actionRuns, webhookEvents } from "../../db/schema";
+import { checkSlackFreshness, slackSignatureMatches } from "../../auth/slack-signature";
+import { webhookEvents } from "../../db/schema";
 import { hasRole } from "../../domain/auth/roles";
 import { checkSlackUrl } from "../../domain/notify/outbound-url";
 import { ApiError } from "../../errors";
 import { refreshIncidentAlert } from "../../services/alerts";
 import type { Services } from "../../services/container";
 import { decideActionRun } from "../../services/incident-response";
-import { loadSlackSecret, memberForSlackUser } from "../../services/integrations";
+import { memberForSlackUser, slackSigningCandidate } from "../../services/integrations";
 import type { RouteDoc } from "../openapi";
 import type { AppEnv } from "../types";
 
@@ -34,44 +33,50 @@ const DECISIONS: Record<string, "approved" | "rejected"> = {
 
 export const slackWebhookRoutes = new Hono<AppEnv>();
 
+/** The one answer to every signature failure, whatever the request names. */
+const invalidSignature = () => new ApiError("unauthorized", "Invalid Slack signature");
+
+/** Stands in for a secret that is not set, so every request computes the same two signatures. */
+const DECOY_SECRET = "deployr-decoy-signing-secret-never-valid";
+
 /**
  * Slack interactions. Slack waits 3 seconds for an answer and retries otherwise, so only what
  * must decide the answer runs before it (signature, replay check); the decision and the message
  * update run after it, in waitUntil.
+ *
+ * The signature is checked before anything the request names is trusted: the timestamp first,
+ * then the Worker's secret (Deployr's Slack app) and the secret of the named run's organisation
+ * (its own Slack app), both computed on every request. Every failure answers the same 401,
+ * whether or not the action run exists.
  */
 slackWebhookRoutes.post("/interactions", async (c) => {
   const services = c.get("services");
   const raw = await c.req.text();
   const payload = parsePayload(raw);
-  const decisionAction = payload.actions.find((a) => a.action_id in DECISIONS && a.value);
-  const run = decisionAction?.value
-    ? await services.db
-        .select({ id: actionRuns.id, orgId: actionRuns.orgId, incidentId: actionRuns.incidentId })
-        .from(actionRuns)
-        .where(eq(actionRuns.id, decisionAction.value))
-        .get()
-    : undefined;
-
-  // The organisation's own Slack app signs with its secret; Deployr's app with the Worker secret.
-  const orgSecret = run ? (await loadSlackSecret(services, run.orgId))?.signingSecret : undefined;
-  const signingSecret = orgSecret ?? services.config.SLACK_SIGNING_SECRET;
-  if (!signingSecret) throw new ApiError("unauthorized", "Slack interactions are not configured");
-  const verified = await verifySlackRequest(
-    signingSecret,
+  const fresh = checkSlackFreshness(
     { timestamp: c.req.header("x-slack-request-timestamp"), signature: c.req.header("x-slack-signature") },
-    raw,
     services.now(),
   );
-  if (!verified.ok) {
-    throw new ApiError(
-      "unauthorized",
-      verified.reason === "stale"
-        ? "Request timestamp is outside the 5-minute window"
-        : "Invalid Slack signature",
-    );
+  if (!fresh.ok) {
+    if (fresh.reason === "stale")
+      throw new ApiError("unauthorized", "Request timestamp is outside the 5-minute window");
+    throw invalidSignature();
   }
-  await refuseReplay(services, c.req.header("x-slack-signature") ?? "");
+  const decisionAction = payload.actions.find((a) => a.action_id in DECISIONS && a.value);
+  const candidate = decisionAction?.value
+    ? await slackSigningCandidate(services, decisionAction.value)
+    : { run: null, signingSecret: null };
+  const workerSecret = services.config.SLACK_SIGNING_SECRET ?? null;
+  const [workerMatch, orgMatch] = await Promise.all([
+    slackSignatureMatches(workerSecret ?? DECOY_SECRET, fresh.timestamp, fresh.signature, raw),
+    slackSignatureMatches(candidate.signingSecret ?? DECOY_SECRET, fresh.timestamp, fresh.signature, raw),
+  ]);
+  // An organisation with its own Slack app is reached through it alone; the others through Deployr's.
+  const verified = candidate.signingSecret ? orgMatch : workerSecret !== null && workerMatch;
+  if (!verified) throw invalidSignature();
+  await refuseReplay(services, fresh.signature);
 
+  const run = candidate.run;
   if (decisionAction && run) {
     const decision = DECISIONS[decisionAction.action_id] as "approved" | "rejected";
     c.executionCtx.waitUntil(
@@ -125,7 +130,7 @@ async function applyDecision(
       responseUrl,
       member
         ? "Your Deployr role cannot approve or reject actions (member or above is needed)."
-        : "Link your Slack account in Deployr (Settings > Profile > Slack user id) to approve or reject actions from Slack.",
+        : "Link your Slack account in Deployr (Settings > Integrations > Your Slack user) to approve or reject actions from Slack.",
     );
     return;
   }

@@ -33,4 +33,24 @@ export const slackUserLinkBody = z.strictObject({
     .regex(/^[UW][A-Z0-9]{6,20}$/, "A Slack user id (U0123456)"),
 });
 
+export const slackLinkVerifyBody = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{8}$/, "The 8-digit code Deployr's Slack bot sent you"),
+});
+
+export const slackLinkPendingView = z.object({
+  status: z.literal("pending"),
+  slack_user_id: z.string(),
+  expires_at: z.number().describe("epoch ms"),
+});
+
+export const slackLinkView = z.object({ slack_user_id: z.string(), linked_at: z.number() });
+
+export const slackLinkStateView = z.object({
+  slack_user_id: z.string().nullable().describe("linked, proven with a code"),
+  pending: slackLinkPendingView.extend({ attempts_left: z.number() }).nullable(),
+});
+
 export const aiSettingsBody = z.strictObject({ order: z.enum(["cloud_first", "local_first"]) });
