@@ -1,12 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Database } from "../workers/adapters/db/client";
-import { toAnomaly } from "../workers/domain/detection/anomaly";
+import { type Anomaly, countAnomaly, toAnomaly } from "../workers/domain/detection/anomaly";
+import { type CountState, emptyCountState, judgeCount } from "../workers/domain/detection/count-test";
 import {
   createDetectorState,
   type Detection,
   type DetectorState,
   detect,
 } from "../workers/domain/detection/detector";
+import { isHarmfulExcursion } from "../workers/domain/detection/direction";
+import {
+  emptyPersistence,
+  type PersistenceState,
+  type Sustained,
+  trackPersistence,
+} from "../workers/domain/detection/persistence";
 import { seriesKey } from "../workers/domain/detection/series-key";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
@@ -39,12 +47,18 @@ import { MonitorWriteBuffer } from "./write-buffer";
 
 export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly } from "./monitor-types";
 
+/**
+ * What a series remembers, stored as one JSON: the detector's state, how long the series has been
+ * outside its band, and for count series (errors per minute) the learned rate.
+ */
+type SeriesState = DetectorState & { persistence?: PersistenceState; counts?: CountState };
+
 interface SeriesEntry {
   key: string;
   metric: string;
   environment: string;
   labels: Record<string, string>;
-  state: DetectorState;
+  state: SeriesState;
   lastTs: number;
   /** stable number of the series (series_ids), which its raw-point rows carry */
   id: number;
@@ -55,6 +69,12 @@ interface SeriesEntry {
 
 const MINUTE = 60_000;
 const ERROR_RATE_METRIC = "log_error_rate";
+/** Persistence judges a metric only once its expectation rests on half an hour of points. */
+const PERSISTENCE_HISTORY = 30;
+/** Standard deviations from the expectation that count as outside the band for persistence. */
+const PERSISTENCE_SIGMA = 4;
+/** Sustained signals are kept apart from the series' alerts, so neither dedups the other. */
+const SUSTAINED_SUFFIX = "#sustained";
 /** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
 const MIN_ERRORS_FOR_SPIKE = 5;
 const PRUNE_EVERY_MS = MINUTE;
@@ -185,7 +205,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       metric: series.metric,
       environment: series.environment,
       labels: series.labels,
-      state: row ? (JSON.parse(row.state) as DetectorState) : createDetectorState(),
+      state: row ? (JSON.parse(row.state) as SeriesState) : createDetectorState(),
       lastTs: row ? row.last_ts : Number.NEGATIVE_INFINITY,
       rowid: row ? row.checkpoint_rowid : 0,
       dirty: !row,
@@ -246,9 +266,34 @@ export class ServiceMonitor extends DurableObject<Env> {
     }
   }
 
-  /** Scores an in-order point of a series, and records it in the minute's rollup with the baseline it met. */
-  private score(entry: SeriesEntry, value: number, timestamp: number): Detection {
+  /**
+   * Scores an in-order point of a series, records it in the minute's rollup with the baseline it
+   * met, and follows how long the series has been outside its band (`sustained` once it held).
+   */
+  private score(
+    entry: SeriesEntry,
+    value: number,
+    timestamp: number,
+  ): Detection & { sustained: Sustained | null } {
+    const history = entry.state.n;
     const detection = detect(entry.state, value, timestamp);
+    const sustained =
+      entry.metric === ERROR_RATE_METRIC
+        ? null
+        : trackPersistence(this.persistenceOf(entry), {
+            at: timestamp,
+            outside:
+              history >= PERSISTENCE_HISTORY &&
+              isHarmfulExcursion(
+                entry.metric,
+                value,
+                detection.baselineMean,
+                detection.zScore,
+                PERSISTENCE_SIGMA,
+              ),
+            side: detection.zScore >= 0 ? 1 : -1,
+            magnitude: Math.abs(detection.zScore),
+          });
     entry.lastTs = timestamp;
     entry.dirty = true;
     this.buffer.addRollup(
@@ -258,7 +303,12 @@ export class ServiceMonitor extends DurableObject<Env> {
       detection.warm ? detection.baselineMean : null,
       detection.warm ? detection.baselineStdDev : null,
     );
-    return detection;
+    return { ...detection, sustained };
+  }
+
+  private persistenceOf(entry: SeriesEntry): PersistenceState {
+    entry.state.persistence ??= emptyPersistence();
+    return entry.state.persistence;
   }
 
   private saveSeries(): void {
@@ -362,18 +412,14 @@ export class ServiceMonitor extends DurableObject<Env> {
           continue;
         }
         const detection = this.score(entry, value, timestamp);
-        if (detection.alert) {
+        if (detection.alert || detection.sustained) {
           const labels = { ...pack.labels, environment: pack.environment };
           const point = { metric_name: pack.metric, service: bound.service, labels, value, timestamp };
           const anomaly = toAnomaly(point, detection);
-          pending.push({
-            environment: pack.environment,
-            kind: "anomaly",
-            key,
-            anomaly,
-            at: timestamp,
-            order: pack.order[i]!,
-          });
+          const base = { environment: pack.environment, at: timestamp, order: pack.order[i]! };
+          if (detection.alert) pending.push({ ...base, kind: "anomaly", key, anomaly });
+          if (detection.sustained)
+            pending.push({ ...base, ...sustainedAlert(key, anomaly, detection.sustained) });
         }
       }
     }
@@ -459,10 +505,27 @@ export class ServiceMonitor extends DurableObject<Env> {
       const entry = this.loadSeries(key, { metric: ERROR_RATE_METRIC, environment, labels: {} });
       if (minute < entry.lastTs) continue;
       const detection = this.score(entry, errors, minute);
-      if (detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE) {
-        const anomaly = toAnomaly({ ...point, labels: { environment } }, detection);
+      // Judged as a count first: a burst from a quiet (or new) service's zero is a spike too.
+      entry.state.counts ??= emptyCountState();
+      const verdict = judgeCount(entry.state.counts, errors);
+      const labelled = { ...point, labels: { environment } };
+      const bySpread = detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE;
+      if (verdict.spike || bySpread) {
+        const anomaly = verdict.spike ? countAnomaly(labelled, verdict) : toAnomaly(labelled, detection);
         pending.push({ environment, kind: "error_spike", key, anomaly, at: minute });
       }
+      const sustained = trackPersistence(this.persistenceOf(entry), {
+        at: minute,
+        outside: verdict.outside,
+        side: 1,
+        magnitude: Math.max(0, verdict.z),
+      });
+      if (sustained)
+        pending.push({
+          environment,
+          at: minute,
+          ...sustainedAlert(key, countAnomaly(labelled, verdict), sustained),
+        });
     }
     return pending;
   }
@@ -571,4 +634,17 @@ export class ServiceMonitor extends DurableObject<Env> {
 
 export function monitorName(orgId: string, service: string): string {
   return `${orgId}:${service}`;
+}
+
+/** The signal of a series that stayed outside its band: its own key, its own severity. */
+function sustainedAlert(key: string, anomaly: Anomaly, sustained: Sustained) {
+  return {
+    kind: "sustained" as const,
+    key: `${key}${SUSTAINED_SUFFIX}`,
+    anomaly: {
+      ...anomaly,
+      severity: sustained.severity,
+      sustained_minutes: Math.round(sustained.durationMs / MINUTE),
+    },
+  };
 }

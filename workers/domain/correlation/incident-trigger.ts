@@ -1,9 +1,9 @@
 import type { Severity } from "../detection/anomaly";
 
 /**
- * When do anomalies make an incident? Several anomalies and/or an error-rate spike inside the
- * correlation window; a deployment in the last 30 minutes raises suspicion (weights the
- * evidence up) but never makes an incident on its own.
+ * When do anomalies make an incident? Several anomalies, an error-rate spike, or a series that
+ * stays outside its band for minutes, inside the correlation window; a deployment in the last
+ * 30 minutes raises suspicion (weights the evidence up) but never makes an incident on its own.
  */
 export const CORRELATION_WINDOW_MS = 10 * 60_000;
 export const DEPLOYMENT_SUSPICION_MS = 30 * 60_000;
@@ -16,7 +16,8 @@ const SEVERITY_WEIGHT: Record<Severity, number> = { low: 0.5, medium: 1, high: 1
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface Signal {
-  kind: "anomaly" | "error_spike";
+  /** error_spike: a burst of error logs; sustained: a series outside its band for minutes */
+  kind: "anomaly" | "error_spike" | "sustained";
   severity: Severity;
   at: number;
   metric: string;
@@ -37,9 +38,12 @@ export interface IncidentDecision {
   suspectedDeployment: RecentDeployment | null;
 }
 
-/** An error-rate spike is strong evidence by itself: it counts as two anomalies of its severity. */
+/**
+ * An error-rate spike and a sustained excursion are strong evidence by themselves: each counts as
+ * two anomalies of its severity, which opens an incident alone from medium up.
+ */
 function weight(signal: Signal): number {
-  return SEVERITY_WEIGHT[signal.severity] * (signal.kind === "error_spike" ? 2 : 1);
+  return SEVERITY_WEIGHT[signal.severity] * (signal.kind === "anomaly" ? 1 : 2);
 }
 
 export function maxSeverity(severities: Severity[]): Severity {

@@ -17,6 +17,8 @@ export interface Anomaly {
   detected_at: string;
   /** set on the alert that found its series flapping (told once, then quiet while it flaps) */
   flapping?: boolean;
+  /** set when the series has stayed outside its band this long (persistence.ts) */
+  sustained_minutes?: number;
 }
 
 /** Severity from the size of the deviation: medium above 2.5, high above 3, critical above 4 standard deviations. */
@@ -60,6 +62,32 @@ export function toAnomaly(
     deviation_percent: round(deviationPercent(point.value, detection.baselineMean), 2),
     severity: severityFor(detection.zScore),
     anomaly_score: round(detection.score, 4),
+    detected_at: new Date(point.timestamp).toISOString(),
+  };
+}
+
+/** An anomaly judged as a count (count-test.ts): the baseline is the expected count and its spread. */
+export function countAnomaly(
+  point: {
+    metric_name: string;
+    service: string;
+    labels: Record<string, string>;
+    value: number;
+    timestamp: number;
+  },
+  verdict: { expected: number; spread: number; z: number; tail: number; severity: Severity },
+): Anomaly {
+  return {
+    metric_name: point.metric_name,
+    service: point.service,
+    labels: point.labels,
+    current_value: point.value,
+    baseline_mean: round(verdict.expected, 6),
+    baseline_std_dev: round(verdict.spread, 6),
+    z_score: round(verdict.z, 3),
+    deviation_percent: round(deviationPercent(point.value, verdict.expected), 2),
+    severity: verdict.severity,
+    anomaly_score: round(1 - verdict.tail, 4),
     detected_at: new Date(point.timestamp).toISOString(),
   };
 }
