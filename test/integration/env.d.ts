@@ -8,9 +8,3 @@ declare global {
     }
   }
 }
-
-/** The pool's internal module (node_modules/@cloudflare/vitest-pool-workers/dist/worker/lib/cloudflare/test-internal.mjs). */
-declare module "cloudflare:test-internal" {
-  /** Awaits, and forgets, every waitUntil() promise registered so far in this runtime. */
-  export function waitForGlobalWaitUntil(): Promise<void>;
-}

@@ -29,6 +29,8 @@ export async function freshStorage(): Promise<void> {
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
   ).all<{ name: string }>();
   if (leftover.results.length > 0)
-    throw new Error(`D1 was not emptied between test files: ${leftover.results.map((r) => r.name).join(", ")}`);
+    throw new Error(
+      `D1 was not emptied between test files: ${leftover.results.map((r) => r.name).join(", ")}`,
+    );
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 }
