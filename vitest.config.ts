@@ -40,6 +40,13 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/integration/**/*.test.ts"],
+      // DEPLOYR_SHARED_RUNTIME=1 (opt-in, not yet the default): test files reuse a workerd
+      // runtime, its Worker modules already loaded, instead of starting one each; setup.ts gives
+      // every file empty storage with the migrations applied either way. It takes two workers:
+      // with one, Vitest hands a non-isolated worker all files in one run, and the tests slow
+      // down the longer it lasts. Two files then run at once against the one set of provider
+      // stand-ins (globalSetup), whose POST /__reset and path counts assume one file at a time.
+      ...(process.env.DEPLOYR_SHARED_RUNTIME === "1" ? { isolate: false, maxWorkers: 2 } : {}),
       setupFiles: ["./test/integration/setup.ts"],
       globalSetup: [
         "./test/integration/mock-email-provider.ts",

@@ -1,8 +1,9 @@
-import { applyD1Migrations } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, vi } from "vitest";
+import { countTestFile, freshStorage } from "./fresh-storage";
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+// Each test file gets empty storage with the migrations applied, in a runtime shared with others.
+countTestFile();
+await freshStorage();
 
 // An unexpected console.error is a bug: fail the test that caused it.
 const errorSpy = vi.spyOn(console, "error");
