@@ -42,11 +42,11 @@ export const CAUSE_PATTERNS: Record<Cause, string[]> = {
   traffic_surge: ["traffic_surge"],
 };
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A pattern's cause template as an anchored regex: {service} and {version} match anything. */
 export function templateRegex(template: string): RegExp {
-  const parts = template.split(/\{service\}|\{version\}/).map(escape);
+  const parts = template.split(/\{service\}|\{version\}/).map(escapeRegex);
   return new RegExp(`^${parts.join(".+?")}$`, "s");
 }
 
