@@ -6,6 +6,7 @@ import { noise } from "../../support/noise";
  * by minute, with timestamps that end just before `endAt`. Pure and deterministic for a seed.
  *
  * Semantics of the format (format.ts), as rendered here:
+ * - The last minute ends 1 to 2 minutes before `endAt` (ingest refuses points over 5 minutes ahead).
  * - The stream has minutes 0..duration_minutes inclusive (logs and segments use inclusive ranges:
  *   a burst `from 41 to 41` is one minute of lines).
  * - A metric is sampled once a minute: level * (1 + daily_amplitude * sin(2π m / 1440)) *
@@ -139,7 +140,7 @@ function lineCounts(burst: LogBurst): Map<number, number> {
 
 export interface RenderOptions {
   seed: number;
-  /** The stream's last minute starts one minute before this (epoch ms), on a minute boundary. */
+  /** The stream's last minute ends one minute before this minute (epoch ms) begins. */
   endAt: number;
 }
 
@@ -148,7 +149,7 @@ export function renderScenario(s: Scenario, options: RenderOptions): RenderedSce
   const uniform = noise(options.seed);
   const normal = gaussian(uniform);
   const fillPlaceholders = placeholderFiller(uniform);
-  const last = Math.floor(options.endAt / MINUTE) * MINUTE - MINUTE;
+  const last = Math.floor(options.endAt / MINUTE) * MINUTE - 2 * MINUTE;
   const start = last - s.duration_minutes * MINUTE;
   const minutes: RenderedMinute[] = [];
   const bursts = (s.logs ?? []).map((burst) => ({ burst, counts: lineCounts(burst), next: 0 }));

@@ -14,7 +14,7 @@ function row(s: ScenarioScore): string {
   return [
     cell(s.id, 48),
     cell(s.incident ? "incident" : "benign", 9),
-    cell(`${s.opened}/${s.expected}`, 6),
+    cell(s.failed ? "ERR" : `${s.opened}/${s.expected}`, 6),
     cell(cause, 30),
     cell(action, 30),
     cell(blame, 12),
@@ -57,6 +57,7 @@ export function printReport(
   const line = (name: string, value: string, target: string) =>
     console.log(`${name.padEnd(46)}${value.padEnd(30)}${target}`);
   line("", "result", "target");
+  if (t.failed) line("REPLAYS FAILED (see misses)", `${t.failed}`, "0");
   line("incidents opened / expected (recall)", `${t.detected}/${n} (${pct(t.detected, n)})`, "100%");
   line("  split (more than one incident)", `${t.split}`, "0");
   line(

@@ -28,6 +28,8 @@ export interface ScenarioRun {
 export interface ScenarioScore {
   id: string;
   incident: boolean;
+  /** the replay itself failed: nothing is known */
+  failed: boolean;
   opened: number;
   expected: number;
   detected: boolean;
@@ -67,6 +69,7 @@ export function scoreScenario(run: ScenarioRun): ScenarioScore {
   const base: ScenarioScore = {
     id: s.id,
     incident: expected.incident,
+    failed: run.error !== undefined,
     opened: run.incidents.length,
     expected: expected.incident ? 1 : 0,
     detected: run.incidents.length > 0,
@@ -133,6 +136,7 @@ export function scoreScenario(run: ScenarioRun): ScenarioScore {
 export interface Totals {
   incidentScenarios: number;
   benignScenarios: number;
+  failed: number;
   detected: number;
   split: number;
   falseIncidents: number;
@@ -154,6 +158,7 @@ export function totals(scores: ScenarioScore[], scenarios: Scenario[]): Totals {
   return {
     incidentScenarios: inc.length,
     benignScenarios: benign.length,
+    failed: scores.filter((s) => s.failed).length,
     detected: inc.filter((s) => s.detected).length,
     split: inc.filter((s) => s.split).length,
     falseIncidents: benign.reduce((n, s) => n + s.opened, 0),
