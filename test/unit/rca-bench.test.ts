@@ -120,7 +120,13 @@ describe("scoring", () => {
       "investigate",
       "failover_dependency",
     ]);
-    const score = scoreScenario({ scenario: s, incidents: [right], onsetWall: 1_000 });
+    const score = scoreScenario({
+      scenario: s,
+      incidents: [right],
+      onsetWall: 1_000,
+      anomalies: 1,
+      suppressed: {},
+    });
     expect(score).toMatchObject({ causeOk: true, actionOk: true, blamed: false, dataDelayMin: 1 });
     expect(score.wallDelayMs).toBe(1_000);
     expect(score.misses).toEqual([]);
@@ -136,6 +142,8 @@ describe("scoring", () => {
       scenario: s,
       incidents: [wrong, { ...wrong, id: "inc_2" }],
       onsetWall: 1_000,
+      anomalies: 2,
+      suppressed: {},
     });
     expect(score.misses.map((m) => m.split(":")[0])).toEqual([
       "split",
@@ -144,10 +152,13 @@ describe("scoring", () => {
       "blamed deploy",
       "suspected deploy",
     ]);
-    expect(scoreScenario({ scenario: s, incidents: [], onsetWall: null }).misses).toEqual(["no incident"]);
+    expect(
+      scoreScenario({ scenario: s, incidents: [], onsetWall: null, anomalies: 0, suppressed: {} }).misses,
+    ).toEqual(["no incident (0 anomalies raised)"]);
     const benign = byId("single-latency-spike");
-    expect(scoreScenario({ scenario: benign, incidents: [wrong], onsetWall: null }).misses[0]).toMatch(
-      /^false incident/,
-    );
+    expect(
+      scoreScenario({ scenario: benign, incidents: [wrong], onsetWall: null, anomalies: 1, suppressed: {} })
+        .misses[0],
+    ).toMatch(/^false incident/);
   });
 });

@@ -12,6 +12,7 @@
  * at a time; BENCH_SEED (1) seeds the rendering.
  */
 
+import type { Scenario } from "../../scenarios/format";
 import { loadScenarios } from "../../scenarios/load";
 import { json, registerBenchTenant } from "../../support/bench-tenant";
 import { type RunningWorker, startWranglerDev } from "../../support/wrangler-dev";
@@ -29,7 +30,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface IngestAnswer {
   rejected: { index: number; errors: { path: string; message: string }[] }[];
-  services: Record<string, { incident_ids: string[] }>;
+  services: Record<
+    string,
+    { incident_ids: string[]; anomalies: unknown[]; suppressed: { metric_name: string; reason: string }[] }
+  >;
 }
 
 /** POSTs one batch; waits out 429 (the per-org quota) and retries 5xx a few times. */
@@ -53,6 +57,13 @@ interface Sent {
   minute: number;
   wall: number;
 }
+
+/**
+ * The detail lists deployments from 30 min (wall time) before the incident: a replayed stream's
+ * data time runs ahead of that window, so a suspected deployment may be missing from the list.
+ */
+const versionsOf = (s: Scenario) =>
+  (s.deployments ?? []).map((d) => d.version).join(" or ") || "a deployment not in the scenario";
 
 type Tenant = { token: string; key: string };
 
@@ -92,6 +103,13 @@ async function replay(base: string, tenant: Tenant, scenarioRun: ScenarioRun): P
   const note = (answer: IngestAnswer, kind: string, m: RenderedMinute, at: Sent) => {
     for (const r of answer.rejected)
       warnings.push(`${s.id}: minute ${m.minute} ${kind}[${r.index}] refused: ${JSON.stringify(r.errors)}`);
+    for (const service of Object.values(answer.services)) {
+      scenarioRun.anomalies += service.anomalies.length;
+      for (const x of service.suppressed) {
+        const reason = `${x.reason} (${x.metric_name})`;
+        scenarioRun.suppressed[reason] = (scenarioRun.suppressed[reason] ?? 0) + 1;
+      }
+    }
     for (const service of Object.values(answer.services))
       for (const id of service.incident_ids)
         if (!seen.has(id)) seen.set(id, { minute: at.minute, wall: Date.now() });
@@ -131,7 +149,7 @@ async function replay(base: string, tenant: Tenant, scenarioRun: ScenarioRun): P
       openedMinute: minute,
       openedWall: first?.wall ?? row.opened_at,
       suspectedDeploymentVersion: row.suspected_deployment_id
-        ? (deployments.find((d) => d.suspected)?.version ?? row.suspected_deployment_id)
+        ? (deployments.find((d) => d.suspected)?.version ?? versionsOf(s))
         : null,
       analysis: analysis
         ? {
@@ -151,7 +169,13 @@ async function main() {
   console.log(`starting wrangler dev (local D1, Durable Objects, queues)...`);
   const worker = await startWranglerDev("bench-rca-state");
   const started = Date.now();
-  const runs: ScenarioRun[] = scenarios.map((scenario) => ({ scenario, incidents: [], onsetWall: null }));
+  const runs: ScenarioRun[] = scenarios.map((scenario) => ({
+    scenario,
+    incidents: [],
+    onsetWall: null,
+    anomalies: 0,
+    suppressed: {},
+  }));
   const warnings: string[] = [];
   try {
     console.log(`registering ${runs.length} organisations...`);

@@ -21,6 +21,9 @@ export interface ScenarioRun {
   incidents: ObservedIncident[];
   /** Wall time (epoch ms) at which the onset minute was sent, for incident scenarios. */
   onsetWall: number | null;
+  /** Anomalies the ingest answers raised, and those recorded but not alerted, by reason. */
+  anomalies: number;
+  suppressed: Record<string, number>;
   /** Set when the replay itself failed (then nothing else is known). */
   error?: string;
 }
@@ -97,7 +100,10 @@ export function scoreScenario(run: ScenarioRun): ScenarioScore {
     return base;
   }
   if (!main) {
-    base.misses.push("no incident");
+    const why = Object.entries(run.suppressed).map(([reason, n]) => `${reason} x${n}`);
+    base.misses.push(
+      `no incident (${run.anomalies} anomalies raised${why.length ? `; suppressed: ${why.join(", ")}` : ""})`,
+    );
     return base;
   }
   base.dataDelayMin = main.openedMinute - expected.onset_minute;
