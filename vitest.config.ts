@@ -33,6 +33,9 @@ export default defineConfig(async () => {
             SLACK_API_BASE: `${providers}/api`,
             GITHUB_API_BASE: providers,
             CLOUDFLARE_API_BASE: `${providers}/client/v4`,
+            // analyses go with their incident, so a test sees them at once; the wait for evidence
+            // has its own test (analysis-wait.happy.test.ts), which sets it per monitor
+            ANALYSIS_GROUP_WAIT_SECONDS: "0",
             TEST_MIGRATIONS: await readD1Migrations(new URL("./migrations", import.meta.url).pathname),
           },
         },

@@ -7,14 +7,13 @@ import {
   type Signal,
 } from "../workers/domain/correlation/incident-trigger";
 import type { Anomaly } from "../workers/domain/detection/anomaly";
-import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
+import { scheduleAnalysis } from "./monitor-analysis";
 import type { MonitorContext } from "./monitor-types";
-
-const MINUTE = 60_000;
 
 /**
  * Opens or extends incidents for the environments that got new signals. One open incident per
- * environment: later anomalies attach to it as timeline events.
+ * environment: later anomalies attach to it as timeline events. An opened incident's analysis
+ * waits to gather its evidence (monitor-analysis.ts sends it).
  */
 export async function correlate(ctx: MonitorContext, environments: Set<string>): Promise<string[]> {
   const { sql, db, identity } = ctx;
@@ -86,7 +85,13 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
         incidentId,
         now,
       );
-      await ctx.queue.send(analysisMessage(ctx, incidentId, environment, anomalies, newest));
+      scheduleAnalysis(ctx, {
+        id: incidentId,
+        environment,
+        firstSignalAt: Math.min(...decision.signals.map((s) => s.at)),
+        latestDataAt: newest,
+        now,
+      });
     }
     const maxId = Math.max(...unassigned.map((s) => s.id));
     sql.exec(
@@ -98,52 +103,6 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
     ids.push(incidentId);
   }
   return ids;
-}
-
-/** The context the analysis needs: anomalies, error logs of the last 10 minutes, deployments of the last 30. */
-function analysisMessage(
-  { sql, identity }: MonitorContext,
-  incidentId: string,
-  environment: string,
-  anomalies: Anomaly[],
-  at: number,
-): AnalysisMessage {
-  const errorLogs = sql
-    .exec<{ ts: number; level: string; message: string }>(
-      "SELECT ts, level, message FROM logs WHERE environment = ? AND level IN ('error', 'critical') AND ts > ? ORDER BY ts DESC LIMIT 50",
-      environment,
-      at - 10 * MINUTE,
-    )
-    .toArray()
-    .map((l) => ({
-      timestamp: new Date(l.ts).toISOString(),
-      level: l.level,
-      message: l.message.slice(0, 500),
-    }));
-  const deployments = sql
-    .exec<{ id: string; ts: number; version: string; status: string }>(
-      "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? ORDER BY ts DESC LIMIT 20",
-      environment,
-      at - 30 * MINUTE,
-    )
-    .toArray()
-    .map((d) => ({
-      id: d.id,
-      timestamp: new Date(d.ts).toISOString(),
-      version: d.version,
-      status: d.status,
-    }));
-  return {
-    type: "incident.opened",
-    org_id: identity.orgId,
-    incident_id: incidentId,
-    context: {
-      service: { name: identity.service, environment },
-      anomalies,
-      error_logs: errorLogs,
-      deployments,
-    },
-  };
 }
 
 function incidentTitle(service: string, lead: Anomaly, count: number): string {

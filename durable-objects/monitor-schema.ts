@@ -50,6 +50,10 @@ export const MONITOR_SCHEMA = [
   "CREATE TABLE IF NOT EXISTS monitor_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   `CREATE TABLE IF NOT EXISTS open_incidents (
      environment TEXT PRIMARY KEY, incident_id TEXT NOT NULL, opened_at INTEGER NOT NULL)`,
+  // opened incidents whose analysis waits to gather evidence (monitor-analysis.ts)
+  `CREATE TABLE IF NOT EXISTS pending_analyses (
+     incident_id TEXT PRIMARY KEY, environment TEXT NOT NULL, first_signal_at INTEGER NOT NULL,
+     opened_at INTEGER NOT NULL, latest_data_at INTEGER NOT NULL)`,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Database } from "../workers/adapters/db/client";
+import { type AnalysisWait, analysisWaitFrom } from "../workers/domain/correlation/analysis-wait";
 import { type Anomaly, countAnomaly, toAnomaly } from "../workers/domain/detection/anomaly";
 import { type CountState, emptyCountState, judgeCount } from "../workers/domain/detection/count-test";
 import {
@@ -24,6 +25,7 @@ import {
   type SeriesPack,
 } from "../workers/domain/ingest/series-pack";
 import type { Env } from "../workers/env";
+import { dispatchDueAnalyses, noteDataTime } from "./monitor-analysis";
 import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
@@ -355,9 +357,7 @@ export class ServiceMonitor extends DurableObject<Env> {
 
   private async checkpointSoon(): Promise<void> {
     if (this.checkpointAlarmSet) return;
-    const due = Date.now() + this.checkpointEveryMs;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
+    await this.alarmBy(Date.now() + this.checkpointEveryMs);
     this.checkpointAlarmSet = true;
   }
 
@@ -374,16 +374,37 @@ export class ServiceMonitor extends DurableObject<Env> {
    * (reading D1 only when there are alerts), records every one as a signal, and correlates the
    * environments that got signals which count.
    */
-  private settle(pending: PendingAlert[]) {
+  private settle(pending: PendingAlert[], dataTimes: Map<string, number> = new Map()) {
     const run = async () => {
       const ctx = this.context();
       if (!ctx) return { raised: [], suppressed: [], incidentIds: [] };
       const { raised, suppressed, touched } = await judgeAlerts(ctx, pending);
-      return { raised, suppressed, incidentIds: await correlate(ctx, touched) };
+      const incidentIds = await correlate(ctx, touched);
+      noteDataTime(ctx, dataTimes);
+      const next = await dispatchDueAnalyses(ctx, () => this.analysisWait(), Date.now());
+      if (next !== null) await this.alarmBy(next);
+      return { raised, suppressed, incidentIds };
     };
     const result = this.settling.then(run, run);
     this.settling = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * How long an opened incident's analysis waits for evidence: the service's own setting
+   * (monitor_settings), else ANALYSIS_GROUP_WAIT_SECONDS, else the default (analysis-wait.ts).
+   */
+  private analysisWait(): AnalysisWait {
+    const own = this.sql
+      .exec<{ value: string }>("SELECT value FROM monitor_settings WHERE key = 'analysis_group_wait_seconds'")
+      .toArray()[0];
+    return analysisWaitFrom(own?.value ?? this.env.ANALYSIS_GROUP_WAIT_SECONDS);
+  }
+
+  /** Makes sure the alarm fires by `due`, keeping a sooner one. */
+  private async alarmBy(due: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
   }
 
   /**
@@ -429,6 +450,7 @@ export class ServiceMonitor extends DurableObject<Env> {
     pending.sort((a, b) => a.order - b.order);
     const { raised, suppressed, incidentIds } = await this.settle(
       pending.map(({ order: _, ...alert }) => alert),
+      latestByEnvironment(packs.map((p) => ({ environment: p.environment, at: Math.max(...p.timestamps) }))),
     );
     this.prune();
     return { ok: true, stored: packedPoints(packs), anomalies: raised, suppressed, incidentIds };
@@ -467,7 +489,10 @@ export class ServiceMonitor extends DurableObject<Env> {
     if ((await this.ctx.storage.getAlarm()) === null)
       await this.ctx.storage.setAlarm(Date.now() + CLOSE_IDLE_MINUTES_MS);
     this.checkpoint(true);
-    const { raised, suppressed, incidentIds } = await this.settle(pending);
+    const { raised, suppressed, incidentIds } = await this.settle(
+      pending,
+      latestByEnvironment(logs.map((l) => ({ environment: l.environment, at: l.timestamp }))),
+    );
     this.prune();
     return { ok: true, stored: logs.length, anomalies: raised, suppressed, incidentIds };
   }
@@ -555,12 +580,8 @@ export class ServiceMonitor extends DurableObject<Env> {
     const stillOpen = this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM log_minutes WHERE closed = 0")
       .one().n;
-    if (stillOpen > 0) {
-      // keep a sooner checkpoint alarm that a call made meanwhile may have set
-      const due = Date.now() + CLOSE_IDLE_MINUTES_MS;
-      const current = await this.ctx.storage.getAlarm();
-      if (current === null || current > due) await this.ctx.storage.setAlarm(due);
-    }
+    // keep a sooner alarm (a checkpoint, an analysis) that a call made meanwhile may have set
+    if (stillOpen > 0) await this.alarmBy(Date.now() + CLOSE_IDLE_MINUTES_MS);
   }
 
   /** Keeps the deployment timeline that correlation reads (history lives in D1). */
@@ -630,6 +651,14 @@ export class ServiceMonitor extends DurableObject<Env> {
     if (!bound.ok) return bound;
     return { ok: true as const, logs: queryLogs(this.sql, query) };
   }
+}
+
+/** The newest data time per environment of a batch. */
+function latestByEnvironment(items: { environment: string; at: number }[]): Map<string, number> {
+  const latest = new Map<string, number>();
+  for (const { environment, at } of items)
+    if (Number.isFinite(at)) latest.set(environment, Math.max(latest.get(environment) ?? at, at));
+  return latest;
 }
 
 export function monitorName(orgId: string, service: string): string {

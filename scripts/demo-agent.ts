@@ -91,6 +91,9 @@ async function main() {
     { timestamp: now - 2 * MINUTE, level: "info", message: "GET /cart 200", service: SERVICE },
   ]);
   const spike = await send("metrics", metrics(now - 2 * MINUTE, 950, 12));
+  // and the agent goes on: with data past the onset, the analysis has what it needs at once
+  await send("metrics", metrics(now - MINUTE, 980, 13));
+  await send("metrics", metrics(now, 990, 12));
   const result = spike.services[SERVICE] ?? failure.services[SERVICE];
   const incidents = [...(failure.services[SERVICE]?.incident_ids ?? []), ...(result?.incident_ids ?? [])];
   console.log(`\nAnomalies: ${JSON.stringify(result?.anomalies ?? [], null, 2)}`);

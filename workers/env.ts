@@ -27,6 +27,8 @@ export interface Env {
   CLOUDFLARE_API_BASE?: string;
   /** ms between a monitor's checkpoints of series states and rollups (default 1000) */
   MONITOR_CHECKPOINT_MS?: string;
+  /** seconds an opened incident's analysis waits at most to gather evidence (default 30) */
+  ANALYSIS_GROUP_WAIT_SECONDS?: string;
 }
 
 const configSchema = z.object({

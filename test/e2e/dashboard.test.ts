@@ -129,7 +129,14 @@ describe("the dashboard in a real browser", () => {
       value: 900,
       labels: { service: "payments" },
     }));
-    for (const body of [history, spike]) {
+    // the agent goes on sending: two minutes of data past the spike, the analysis has its evidence
+    const after = ["latency_ms", "error_ratio"].map((metric) => ({
+      timestamp: Date.now(),
+      metric_name: metric,
+      value: 900,
+      labels: { service: "payments" },
+    }));
+    for (const body of [history, spike, after]) {
       const res = await fetch(`${baseUrl}/ingest/metrics`, {
         method: "POST",
         headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
@@ -146,9 +153,10 @@ describe("the dashboard in a real browser", () => {
     expect(await ownerPage.getByRole("cell", { name: "latency_ms" }).count()).toBe(1);
     await ownerPage.getByRole("img", { name: "latency_ms around the anomaly" }).waitFor();
 
-    // The analysis arrives through the queue within a second or so: reload until it is there.
+    // The analysis arrives through the queue within a second or so of its evidence (or the 30 s
+    // group wait): reload until it is there.
     const analysis = ownerPage.getByTestId("analysis");
-    for (let i = 0; i < 20 && (await analysis.getByText("confidence").count()) === 0; i++) {
+    for (let i = 0; i < 80 && (await analysis.getByText("confidence").count()) === 0; i++) {
       await new Promise((r) => setTimeout(r, 500));
       await ownerPage.reload();
     }

@@ -24,6 +24,8 @@ export interface RunningWorker {
   stateDir: string;
   /** Runs SQL against the local D1 of this instance. */
   d1(sql: string): void;
+  /** Runs a query against the local D1 of this instance and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string): T[];
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,15 @@ export async function startWranglerDev(
       stdio: "ignore",
       env,
     });
+  const query = <T>(sql: string): T[] => {
+    const out = execFileSync(
+      WRANGLER,
+      ["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--json", "--command", sql],
+      { cwd: ROOT, env, maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] },
+    );
+    const parsed = JSON.parse(out.toString()) as { results: T[] }[];
+    return parsed.flatMap((statement) => statement.results);
+  };
   execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
     cwd: ROOT,
     stdio: "ignore",
@@ -88,6 +99,7 @@ export async function startWranglerDev(
     baseUrl,
     stateDir,
     d1,
+    query,
     async stop() {
       if (child.pid && child.exitCode === null) {
         process.kill(-child.pid, "SIGTERM");

@@ -10,8 +10,14 @@
  *
  * BENCH_RCA_ONLY=<substring> runs the matching scenarios only; BENCH_RCA_CONCURRENCY (4) scenarios
  * at a time; BENCH_SEED (1) seeds the rendering.
+ *
+ * Every incident's analysis context (what the monitor sent the analyser) is written to
+ * .bench/rca-runs.json, so `npm run bench:rca:rules` can score the rule base alone on the same
+ * incidents in seconds while the rules change (the detector and correlation still need this run).
  */
 
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Scenario } from "../../scenarios/format";
 import { loadScenarios } from "../../scenarios/load";
 import { json, registerBenchTenant } from "../../support/bench-tenant";
@@ -19,11 +25,13 @@ import { type RunningWorker, startWranglerDev } from "../../support/wrangler-dev
 import { type RenderedMinute, renderScenario, seedFor } from "./render";
 import { printReport } from "./report";
 import type { ObservedIncident, ScenarioRun } from "./score";
+import { RUNS_FILE, type StoredRun } from "./stored-runs";
 
 const CONCURRENCY = Number(process.env.BENCH_RCA_CONCURRENCY ?? 4);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const ONLY = process.env.BENCH_RCA_ONLY ?? "";
-const ANALYSIS_TIMEOUT_MS = 20_000;
+// past the 30 s group wait, for an incident that opens at the end of its stream
+const ANALYSIS_TIMEOUT_MS = 45_000;
 const REGISTRATIONS_PER_BATCH = 9;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -164,6 +172,23 @@ async function replay(base: string, tenant: Tenant, scenarioRun: ScenarioRun): P
   return warnings;
 }
 
+/** The runs with each incident's analysis context, for the rule-base replay (bench:rca:rules). */
+function storeRuns(worker: RunningWorker, runs: ScenarioRun[]): void {
+  const contexts = new Map(
+    worker
+      .query<{ incident_id: string; context: string }>("SELECT incident_id, context FROM analysis_jobs")
+      .map((row) => [row.incident_id, JSON.parse(row.context) as Record<string, unknown>]),
+  );
+  const stored: StoredRun[] = runs.map(({ scenario, ...run }) => ({
+    ...run,
+    scenarioId: scenario.id,
+    incidents: run.incidents.map((incident) => ({ ...incident, context: contexts.get(incident.id) ?? null })),
+  }));
+  mkdirSync(dirname(RUNS_FILE), { recursive: true });
+  writeFileSync(RUNS_FILE, JSON.stringify(stored));
+  console.log(`analysis contexts of ${contexts.size} incidents written to ${RUNS_FILE}`);
+}
+
 async function main() {
   const scenarios = loadScenarios().filter((s) => s.id.includes(ONLY));
   console.log(`starting wrangler dev (local D1, Durable Objects, queues)...`);
@@ -196,6 +221,7 @@ async function main() {
     };
     await Promise.all(Array.from({ length: Math.max(1, CONCURRENCY) }, lane));
     process.stdout.write("\n");
+    storeRuns(worker, runs);
   } finally {
     await worker.stop();
   }

@@ -1,0 +1,148 @@
+import {
+  type AnalysisWait,
+  analysisDeadline,
+  analysisDue,
+  type PendingAnalysis,
+} from "../workers/domain/correlation/analysis-wait";
+import type { Anomaly } from "../workers/domain/detection/anomaly";
+import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
+import type { MonitorContext } from "./monitor-types";
+
+const MINUTE = 60_000;
+/** The context keeps the strongest anomaly of each series; more than this says nothing new. */
+const MAX_CONTEXT_ANOMALIES = 30;
+const MAX_CONTEXT_LOGS = 50;
+
+type PendingRow = {
+  incident_id: string;
+  environment: string;
+  first_signal_at: number;
+  opened_at: number;
+  latest_data_at: number;
+};
+
+const pendingOf = (row: PendingRow): PendingAnalysis => ({
+  firstSignalAt: row.first_signal_at,
+  openedAt: row.opened_at,
+  latestDataAt: row.latest_data_at,
+});
+
+/** An opened incident waits for its analysis (analysis-wait.ts says how long). */
+export function scheduleAnalysis(
+  { sql }: MonitorContext,
+  incident: { id: string; environment: string; firstSignalAt: number; latestDataAt: number; now: number },
+): void {
+  sql.exec(
+    `INSERT OR IGNORE INTO pending_analyses (incident_id, environment, first_signal_at, opened_at, latest_data_at)
+     VALUES (?, ?, ?, ?, ?)`,
+    incident.id,
+    incident.environment,
+    incident.firstSignalAt,
+    incident.now,
+    Math.max(incident.latestDataAt, incident.firstSignalAt),
+  );
+}
+
+/** The newest data time of a stored batch, per environment, moves the waiting analyses on. */
+export function noteDataTime({ sql }: MonitorContext, latest: Map<string, number>): void {
+  for (const [environment, at] of latest)
+    sql.exec(
+      "UPDATE pending_analyses SET latest_data_at = max(latest_data_at, ?) WHERE environment = ?",
+      at,
+      environment,
+    );
+}
+
+/**
+ * Sends the analyses that are due, each with the context gathered since its incident opened.
+ * Answers the wall time by which the next one is due (for the alarm), or null when none waits.
+ */
+export async function dispatchDueAnalyses(
+  ctx: MonitorContext,
+  waitOf: () => AnalysisWait,
+  now: number,
+): Promise<number | null> {
+  const rows = ctx.sql.exec<PendingRow>("SELECT * FROM pending_analyses ORDER BY opened_at").toArray();
+  if (rows.length === 0) return null;
+  const wait = waitOf();
+  let next: number | null = null;
+  for (const row of rows) {
+    const pending = pendingOf(row);
+    if (!analysisDue(pending, now, wait)) {
+      const deadline = analysisDeadline(pending, wait);
+      next = next === null ? deadline : Math.min(next, deadline);
+      continue;
+    }
+    await ctx.queue.send(analysisMessage(ctx, row));
+    ctx.sql.exec("DELETE FROM pending_analyses WHERE incident_id = ?", row.incident_id);
+  }
+  return next;
+}
+
+/** The strongest anomaly of each series among the incident's signals, strongest first. */
+function incidentAnomalies({ sql }: MonitorContext, incidentId: string): Anomaly[] {
+  const strongest = new Map<string, Anomaly>();
+  const rows = sql
+    .exec<{ kind: string; anomaly: string }>(
+      "SELECT kind, anomaly FROM signals WHERE incident_id = ? AND suppressed_by IS NULL ORDER BY at",
+      incidentId,
+    )
+    .toArray();
+  for (const row of rows) {
+    const anomaly = JSON.parse(row.anomaly) as Anomaly;
+    const key = `${row.kind}:${anomaly.metric_name}:${JSON.stringify(anomaly.labels)}`;
+    const current = strongest.get(key);
+    if (!current || Math.abs(anomaly.z_score) >= Math.abs(current.z_score)) strongest.set(key, anomaly);
+  }
+  return [...strongest.values()]
+    .sort((a, b) => Math.abs(b.z_score) - Math.abs(a.z_score))
+    .slice(0, MAX_CONTEXT_ANOMALIES);
+}
+
+/**
+ * The context the analysis needs: the incident's anomalies, the error logs from 10 minutes
+ * before its first signal up to the newest data, the deployments of the 30 minutes before it.
+ */
+function analysisMessage(ctx: MonitorContext, row: PendingRow): AnalysisMessage {
+  const { sql, identity } = ctx;
+  const errorLogs = sql
+    .exec<{ ts: number; level: string; message: string }>(
+      `SELECT ts, level, message FROM logs WHERE environment = ? AND level IN ('error', 'critical')
+       AND ts > ? AND ts < ? ORDER BY ts DESC LIMIT ?`,
+      row.environment,
+      row.first_signal_at - 10 * MINUTE,
+      row.latest_data_at + MINUTE,
+      MAX_CONTEXT_LOGS,
+    )
+    .toArray()
+    .map((l) => ({
+      timestamp: new Date(l.ts).toISOString(),
+      level: l.level,
+      message: l.message.slice(0, 500),
+    }));
+  const deployments = sql
+    .exec<{ id: string; ts: number; version: string; status: string }>(
+      "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? AND ts < ? ORDER BY ts DESC LIMIT 20",
+      row.environment,
+      row.first_signal_at - 30 * MINUTE,
+      row.latest_data_at + MINUTE,
+    )
+    .toArray()
+    .map((d) => ({
+      id: d.id,
+      timestamp: new Date(d.ts).toISOString(),
+      version: d.version,
+      status: d.status,
+    }));
+  return {
+    type: "incident.opened",
+    org_id: identity.orgId,
+    incident_id: row.incident_id,
+    context: {
+      service: { name: identity.service, environment: row.environment },
+      anomalies: incidentAnomalies(ctx, row.incident_id),
+      error_logs: errorLogs,
+      deployments,
+    },
+  };
+}
