@@ -165,6 +165,28 @@ describe("detector on constructed series", () => {
     expect(detect(state, 200, START + 602 * 5 * MINUTE).alert).toBe(true);
   });
 
+  it("lets a much larger second excursion break through the rest period, not a similar one", () => {
+    const r = noise(15);
+    const quiet = () => Array.from({ length: 40 }, () => 100 + r() * 10);
+    const state = createDetectorState();
+    // an early spike to 500 widens the all-time range, so nothing below is a record
+    run(
+      Array.from({ length: 600 }, (_, i) => (i === 50 ? 500 : 100 + r() * 10)),
+      5 * MINUTE,
+      state,
+    );
+    let t = 600;
+    const feed = (values: number[]) => values.map((v) => detect(state, v, START + t++ * 5 * MINUTE));
+    expect(alerts(feed([135]))).toBe(1);
+    feed(quiet());
+    // a similar excursion inside the rest period stays quiet
+    expect(alerts(feed([135, ...quiet()]))).toBe(0);
+    // one many times as surprising alerts again, though it sets no record
+    const big = feed([400]);
+    expect(big[0]!.envelopeExcess).toBe(0);
+    expect(alerts(big)).toBe(1);
+  });
+
   it("treats a flat line as normal and any departure from it as anomalous", () => {
     const values = Array.from({ length: 300 }, () => 42);
     const flat = run(values);

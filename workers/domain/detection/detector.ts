@@ -23,7 +23,9 @@ import { type EwStats, emptyStats, stdDev, updateStats } from "./ewstats";
  *    than `envelopeMargin` of that range, is an anomaly whatever its z-score says, unless the
  *    series sets records all the time (drift). NAB: +7 points, the largest single gain measured.
  * 5. Rest period: after an alert the same episode does not alert again for `restPoints`,
- *    unless it breaks the envelope (4).
+ *    unless it breaks the envelope (4), or the episode subsided and a new excursion reaches
+ *    `restEscalation` times its peak surprise (a second, much larger event is news; NAB +0.5,
+ *    a narrow optimum: 2 and 8 both score below resting through it).
  * Outliers enter the baseline clipped to `clipSigma`, so an anomaly cannot drag its baseline
  * along; a level that persists for `shiftAcceptance` points becomes the new normal. The hour's
  * profile deliberately learns raw values: a spiky-but-normal series must widen its own hours'
@@ -52,6 +54,8 @@ export interface DetectorConfig extends EnvelopeConfig {
   restPoints: number;
   /** points of deviation history needed before the likelihood layer scores */
   likelihoodWarmup: number;
+  /** inside a rest period, a new excursion alerts again when its surprise reaches this multiple of the last episode's peak */
+  restEscalation: number;
   /** each point's deviation enters the deviation history clipped to this (an outlier must not calibrate away the next) */
   deviationClip: number;
 }
@@ -71,6 +75,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   alertSurprise: 2.5,
   restPoints: 300,
   likelihoodWarmup: 30,
+  restEscalation: 4,
   deviationClip: 8,
   envelopeMargin: 0.02,
   envelopeWarmup: 200,
@@ -89,6 +94,10 @@ export interface DetectorState {
   /** consecutive points beyond clipSigma on the same side (+n above, -n below) */
   run: number;
   restLeft: number;
+  /** peak surprise of the episode that started the rest period (absent in older state) */
+  restPeak?: number;
+  /** the episode has subsided below the alert level since the rest period began */
+  restCalm?: boolean;
   /** all-time range (absent in state stored before the envelope existed, and until the first point) */
   envelope?: EnvelopeState;
 }
@@ -185,12 +194,23 @@ export function detect(
     if (outside) score = Math.max(score, excess / (excess + config.envelopeMargin));
     // A record breaks through the rest period: a new all-time high or low is news even
     // while an earlier episode is quiet (NAB +3.3 over resting through it).
-    if (state.restLeft > 0 && !outside) {
+    const peak = state.restPeak ?? 0;
+    if (state.restLeft > 0 && !state.restCalm) {
+      state.restPeak = Math.max(peak, surprise);
+      if (surprise < config.alertSurprise) state.restCalm = true;
+    }
+    const escalated =
+      state.restLeft > 0 &&
+      state.restCalm === true &&
+      surprise >= config.restEscalation * Math.max(peak, config.alertSurprise);
+    if (state.restLeft > 0 && !outside && !escalated) {
       state.restLeft--;
       score = 0;
     } else if (surprise >= config.alertSurprise || outside) {
       alert = true;
       state.restLeft = config.restPoints;
+      state.restPeak = surprise;
+      state.restCalm = false;
     }
     updateStats(state.deviation, Math.min(effectiveZ, config.deviationClip), config.deviationWindow);
   }
