@@ -12,6 +12,40 @@ const MINUTE = 60_000;
 /** The context keeps the strongest anomaly of each series; more than this says nothing new. */
 const MAX_CONTEXT_ANOMALIES = 30;
 const MAX_CONTEXT_LOGS = 50;
+const MAX_CONTEXT_WARNINGS = 20;
+const MAX_CONTEXT_CHANGES = 10;
+/** Info lines that record a change to the running system: a flag, a config, a secret. */
+const CHANGE_LINE =
+  /\b(feature[ _-]?)?flags?\b.*\b(updated|changed|toggled|enabled|disabled|set|rolled out)\b|\b(config(uration)?|settings?|secrets?|env(ironment)? vars?)\b.*\b(reloaded|updated|changed|applied|rotated)\b/i;
+/** Scanning for change lines reads at most this many recent info lines. */
+const CHANGE_SCAN_LIMIT = 2_000;
+
+/** A deployment's own words about itself (metadata.description, its strategy), when it has them. */
+function describe(metadata: string): { description?: string } {
+  try {
+    const parsed = JSON.parse(metadata) as Record<string, unknown>;
+    const text = [parsed.description, parsed.strategy, parsed.message].find((v) => typeof v === "string");
+    return typeof text === "string" ? { description: text.slice(0, 200) } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Flag, configuration and secret changes logged around the incident, newest first. */
+function changeLines({ sql }: MonitorContext, environment: string, from: number, to: number) {
+  return sql
+    .exec<{ ts: number; message: string }>(
+      "SELECT ts, message FROM logs WHERE environment = ? AND level IN ('info', 'debug', 'warn') AND ts > ? AND ts < ? ORDER BY ts DESC LIMIT ?",
+      environment,
+      from,
+      to,
+      CHANGE_SCAN_LIMIT,
+    )
+    .toArray()
+    .filter((l) => CHANGE_LINE.test(l.message))
+    .slice(0, MAX_CONTEXT_CHANGES)
+    .map((l) => ({ timestamp: new Date(l.ts).toISOString(), message: l.message.slice(0, 300) }));
+}
 
 type PendingRow = {
   incident_id: string;
@@ -105,27 +139,36 @@ function incidentAnomalies({ sql }: MonitorContext, incidentId: string): Anomaly
  */
 function analysisMessage(ctx: MonitorContext, row: PendingRow): AnalysisMessage {
   const { sql, identity } = ctx;
-  const errorLogs = sql
-    .exec<{ ts: number; level: string; message: string }>(
-      `SELECT ts, level, message FROM logs WHERE environment = ? AND level IN ('error', 'critical')
-       AND ts > ? AND ts < ? ORDER BY ts DESC LIMIT ?`,
-      row.environment,
-      row.first_signal_at - 10 * MINUTE,
-      row.latest_data_at + MINUTE,
-      MAX_CONTEXT_LOGS,
-    )
-    .toArray()
-    .map((l) => ({
-      timestamp: new Date(l.ts).toISOString(),
-      level: l.level,
-      message: l.message.slice(0, 500),
-    }));
+  const from = row.first_signal_at - 10 * MINUTE;
+  const to = row.latest_data_at + MINUTE;
+  const lines = (levels: string, limit: number) =>
+    sql
+      .exec<{ ts: number; level: string; message: string }>(
+        `SELECT ts, level, message FROM logs WHERE environment = ? AND level IN (${levels})
+         AND ts > ? AND ts < ? ORDER BY ts DESC LIMIT ?`,
+        row.environment,
+        from,
+        to,
+        limit,
+      )
+      .toArray()
+      .map((l) => ({
+        timestamp: new Date(l.ts).toISOString(),
+        level: l.level,
+        message: l.message.slice(0, 500),
+      }));
+  // Warnings carry much of the diagnosis (a probe that fails, an image that cannot be pulled):
+  // they come along, after the errors, in a smaller share.
+  const errorLogs = [
+    ...lines("'error', 'critical'", MAX_CONTEXT_LOGS),
+    ...lines("'warn'", MAX_CONTEXT_WARNINGS),
+  ];
   const deployments = sql
-    .exec<{ id: string; ts: number; version: string; status: string }>(
-      "SELECT id, ts, version, status FROM deployments WHERE environment = ? AND ts > ? AND ts < ? ORDER BY ts DESC LIMIT 20",
+    .exec<{ id: string; ts: number; version: string; status: string; metadata: string }>(
+      "SELECT id, ts, version, status, metadata FROM deployments WHERE environment = ? AND ts > ? AND ts < ? ORDER BY ts DESC LIMIT 20",
       row.environment,
       row.first_signal_at - 30 * MINUTE,
-      row.latest_data_at + MINUTE,
+      to,
     )
     .toArray()
     .map((d) => ({
@@ -133,7 +176,9 @@ function analysisMessage(ctx: MonitorContext, row: PendingRow): AnalysisMessage 
       timestamp: new Date(d.ts).toISOString(),
       version: d.version,
       status: d.status,
+      ...describe(d.metadata),
     }));
+  const changes = changeLines(ctx, row.environment, row.first_signal_at - 30 * MINUTE, to);
   return {
     type: "incident.opened",
     org_id: identity.orgId,
@@ -143,6 +188,7 @@ function analysisMessage(ctx: MonitorContext, row: PendingRow): AnalysisMessage 
       anomalies: incidentAnomalies(ctx, row.incident_id),
       error_logs: errorLogs,
       deployments,
+      changes,
     },
   };
 }

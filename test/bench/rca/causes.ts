@@ -16,30 +16,32 @@ export const CAUSE_PATTERNS: Record<Cause, string[]> = {
   failed_deployment: ["failed_deployment"],
   // "missing or invalid setting": the rule is named after deploys but fires on config errors alone
   config_missing: ["config_error_after_deploy"],
-  db_saturation: ["db_saturation"],
+  // a database that stops for its wraparound vacuum is saturated by its own maintenance debt
+  db_saturation: ["db_saturation", "db_wraparound"],
   // lock waits and deadlocks: one pattern, "Transactions block each other on database locks"
   db_locks: ["db_deadlock"],
-  connection_pool_exhaustion: ["connection_pool_exhaustion"],
+  // the pool running dry, the database at max_connections, or connections leaking out of the pool
+  connection_pool_exhaustion: ["connection_pool_exhaustion", "db_connection_limit", "connection_leak"],
   memory_leak: ["memory_leak"],
   oom_kill: ["oom_kills"],
-  // CFS throttling shows as "CPU-bound: work takes longer than the CPU allows"
-  cpu_throttling: ["cpu_saturation"],
+  cpu_throttling: ["cpu_throttling", "cpu_saturation"],
   disk_full: ["disk_full"],
   // expired, untrusted or mismatched certificates are one pattern
   tls_certificate: ["certificate_expiry"],
-  dns_failure: ["dns_failure"],
+  dns_failure: ["dns_failure", "dns_record_missing"],
   dependency_outage: ["dependency_outage"],
   upstream_timeout: ["upstream_timeouts"],
   rate_limited: ["provider_rate_limiting"],
   queue_backlog: ["queue_backlog"],
-  crash_loop: ["crash_loop"],
+  // consumers that crash on one message are a crash loop with a queue behind it
+  crash_loop: ["crash_loop", "poison_message"],
   // an unreachable cache and a collapsed hit rate are both the cache failing
-  cache_failure: ["cache_outage", "cache_stampede"],
+  cache_failure: ["cache_outage", "cache_stampede", "cache_memory_full"],
   clock_skew: ["clock_skew"],
   // denied access to files or resources; bad credentials (credentials_failure) is authentication,
   // not a permission, and does not count
-  permission_error: ["permission_or_readonly_fs"],
-  traffic_surge: ["traffic_surge"],
+  permission_error: ["permission_or_readonly_fs", "readonly_filesystem"],
+  traffic_surge: ["traffic_surge", "autoscaler_at_max"],
 };
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -37,8 +37,8 @@ export type RecommendedAction = z.output<typeof recommendedActionSchema>;
 export type Risk = z.output<typeof riskSchema>;
 
 /**
- * What the ServiceMonitor sends with an opened incident (anomalies, error logs of the last 10
- * minutes, deployments of the last 30 minutes, service metadata). Parsed leniently: a field
+ * What the ServiceMonitor sends with an opened incident (anomalies, error and warning logs from
+ * 10 minutes before it, deployments of the 30 minutes before, logged changes, service metadata). Parsed leniently: a field
  * that is missing is an empty list, never a failed analysis.
  */
 export const analysisContextSchema = z.object({
@@ -65,8 +65,19 @@ export const analysisContextSchema = z.object({
     .array(z.object({ timestamp: z.string(), level: z.string(), message: z.string() }))
     .default([]),
   deployments: z
-    .array(z.object({ id: z.string(), timestamp: z.string(), version: z.string(), status: z.string() }))
+    .array(
+      z.object({
+        id: z.string(),
+        timestamp: z.string(),
+        version: z.string(),
+        status: z.string(),
+        /** the deployment's own description (e.g. "canary 10%"), when it gave one */
+        description: z.string().optional(),
+      }),
+    )
     .default([]),
+  /** flag, configuration and secret changes the service logged around the incident */
+  changes: z.array(z.object({ timestamp: z.string(), message: z.string() })).default([]),
 });
 
 export type AnalysisContext = z.output<typeof analysisContextSchema>;

@@ -16,6 +16,18 @@ const LOG_LABELS: Record<LogSignature, string> = {
   config_error: "configuration errors",
   schema_mismatch: "database schema mismatches",
   db_timeout: "database query timeouts",
+  db_wraparound: "a database refusing writes until it is vacuumed (transaction ID wraparound)",
+  db_connection_limit: "a database at its connection limit",
+  dns_missing: "host names that do not resolve (the record is gone)",
+  dependency_unavailable: "a dependency answering that it is unavailable",
+  own_5xx: "requests the service answers with 5xx",
+  cache_full: "a cache refusing writes at its memory limit",
+  image_pull: "images that cannot be pulled",
+  probe_failed: "failing health probes",
+  rollout_stuck: "a rollout that stopped progressing",
+  autoscaler_limit: "an autoscaler held at its maximum",
+  access_denied: "calls denied for missing permissions",
+  readonly_fs: "a file system mounted read-only",
   deadlock: "database deadlocks or lock waits",
   pool_exhausted: "connection-pool exhaustion",
   oom: "out-of-memory kills",
@@ -33,21 +45,58 @@ const LOG_LABELS: Record<LogSignature, string> = {
   auth_failure: "authentication or authorisation failures",
   network_reset: "connection resets or unreachable hosts",
   file_descriptors: "file-descriptor exhaustion",
-  permission: "permission or read-only filesystem errors",
+  permission: "permission-denied errors on files or sockets",
   clock_skew: "clock skew",
   queue_backlog: "a growing queue backlog",
 };
 
-/** Error log lines showing a signature; more lines weigh more, up to twice the base weight. */
+/** Log lines (or labels) showing a signature; more lines weigh more, up to twice the base weight. */
 export function logs(signature: LogSignature, weight: number): EvidenceProbe {
   return (s) => {
     const hit = s.logs[signature];
     if (!hit) return null;
-    const lines = hit.count === 1 ? "1 error log line shows" : `${hit.count} error log lines show`;
+    const lines =
+      hit.source === "metric"
+        ? "the metric"
+        : hit.count === 1
+          ? "1 log line shows"
+          : `${hit.count} log lines show`;
+    const fact =
+      hit.source === "metric"
+        ? `${lines} ${hit.sample} shows ${LOG_LABELS[signature]}`
+        : `${lines} ${LOG_LABELS[signature]}, e.g. "${hit.sample}"`;
     return {
       kind: "log",
-      fact: `${lines} ${LOG_LABELS[signature]}, e.g. "${hit.sample}"`,
+      fact,
       weight: Math.round(weight * Math.min(2, 0.75 + 0.25 * hit.count)),
+      direct: true,
+    };
+  };
+}
+
+/** A rollout still in progress when the trouble began (it can be paused or aborted). */
+export function rolloutInProgress(weight: number): EvidenceProbe {
+  return (s) => {
+    const d = s.deployment;
+    if (!d?.inProgress) return null;
+    const what = d.description ? ` (${d.description})` : "";
+    return {
+      kind: "deployment",
+      fact: `the rollout of ${d.version}${what} was still in progress, started ${Math.round(d.minutesBefore)} min before the first anomaly`,
+      weight,
+    };
+  };
+}
+
+/** A flag, configuration or secret change logged shortly before the trouble. */
+export function loggedChange(pattern: RegExp, weight: number): EvidenceProbe {
+  return (s) => {
+    const change = s.changes.find((c) => pattern.test(c.message));
+    if (!change) return null;
+    return {
+      kind: "deployment",
+      fact: `${Math.max(0, Math.round(change.minutesBefore))} min before the first anomaly the service logged "${change.message}"`,
+      weight,
       direct: true,
     };
   };

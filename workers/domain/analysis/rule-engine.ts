@@ -141,15 +141,62 @@ function unclassified(context: AnalysisContext, signals: Signals): Analysis {
   };
 }
 
+/** Actions that act on a deployment: only offered when there is one. */
+const NEEDS_DEPLOYMENT = new Set([
+  "rollback_deployment",
+  "redeploy_current_version",
+  "pause_rollout",
+  "abort_canary",
+]);
+const CANARY = /canary/i;
+
+/**
+ * The pattern's actions for this incident, first the one that fits it best: with a rollout still
+ * in progress a regression is stopped there (a canary aborted, a rollout paused) before anything
+ * is rolled back; a deployment or a logged flag change moves the action that undoes it first.
+ */
+function orderActions(pattern: RulePattern, signals: Signals): RecommendedAction[] {
+  const d = signals.deployment;
+  let actions = pattern.actions.filter((a) => d !== null || !NEEDS_DEPLOYMENT.has(a.kind ?? ""));
+  const prefer = (kind: string | undefined, action?: RecommendedAction) => {
+    if (!kind) return;
+    const found = action ?? actions.find((a) => a.kind === kind);
+    if (found) actions = [found, ...actions.filter((a) => a !== found && a.kind !== kind)];
+  };
+  if (d) prefer(pattern.preferWithDeployment);
+  if (signals.changes.length > 0) prefer(pattern.preferWithChange);
+  if (d?.inProgress && pattern.blamesDeployment && pattern.id === "bad_deploy_regression") {
+    const canary = CANARY.test(`${d.description ?? ""} ${d.version}`);
+    prefer(
+      canary ? "abort_canary" : "pause_rollout",
+      canary
+        ? {
+            priority: 1,
+            kind: "abort_canary",
+            risk: "low",
+            action: `Abort the canary of ${d.version}`,
+            reasoning:
+              "The canary shows the regression: stopping it returns its traffic to the stable version.",
+          }
+        : {
+            priority: 1,
+            kind: "pause_rollout",
+            risk: "low",
+            action: `Pause the rollout of ${d.version}`,
+            reasoning: "Stops more instances taking the regression while it is rolled back or fixed.",
+          },
+    );
+  }
+  return actions.map((a, i) => ({ ...a, priority: i + 1 }));
+}
+
 /** The rule base's analysis of an incident: always answers, from the evidence in the context. */
 export function analyseWithRules(context: AnalysisContext): Analysis {
   const signals = extractSignals(context);
   const matches = matchPatterns(signals);
   const best = matches[0];
   if (!best) return unclassified(context, signals);
-  const actions: RecommendedAction[] = best.pattern.actions
-    .filter((a) => a.kind !== "rollback_deployment" || signals.deployment !== null)
-    .map((a, i) => ({ ...a, priority: i + 1 }));
+  const actions = orderActions(best.pattern, signals);
   return {
     root_cause: {
       description: fill(best.pattern.cause, signals),

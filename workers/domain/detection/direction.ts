@@ -17,6 +17,12 @@ const BOTH_WAYS: Harm = { up: true, down: true, minRelative: 0.5 };
 
 const HARM: Partial<Record<MetricFamily, Harm>> = {
   cache_hit_ratio: { up: false, down: true, minRelative: 0.2 },
+  // an autoscaler adding or removing replicas is doing its job: evidence, never a page by itself
+  autoscaler: { up: false, down: false, minRelative: 1 },
+  availability: { up: false, down: true, minRelative: 0.2 },
+  // replicas available fall, replicas unavailable rise: both sides can be the harmful one
+  replicas: { up: true, down: true, minRelative: 0.2 },
+  clock: BOTH_WAYS,
   request_rate: { up: true, down: true, minRelative: 1 },
   network: BOTH_WAYS,
   other: BOTH_WAYS,
