@@ -9,14 +9,17 @@ import {
   type TrendSignal,
   type TrendState,
 } from "../../workers/domain/detection/trend";
+import { renderScenario, seedFor } from "../bench/rca/render";
+import { loadScenarios } from "../scenarios/load";
 import { noise } from "../support/noise";
 
 const MIN = 60_000;
 const T0 = Date.parse("2026-03-02T00:00:00Z");
 const percent = { kind: "bounded" as const, limit: 100 };
 const unbounded = { kind: "unbounded" as const };
+const headroom = { kind: "headroom" as const };
 
-type Sat = typeof percent | typeof unbounded | { kind: "bounded"; limit: number };
+type Sat = typeof percent | typeof unbounded | typeof headroom | { kind: "bounded"; limit: number };
 
 /** Feeds one value a minute (or `perMinute` of them) and answers the signal of each point. */
 function run(values: number[], saturation: Sat = percent, state: TrendState = emptyTrend(), perMinute = 1) {
@@ -42,17 +45,23 @@ describe("saturationOf: which metrics fill up, and towards what", () => {
       limit: 200,
     });
     expect(saturationOf("kafka_consumer_lag", {})).toEqual({ kind: "unbounded" });
+    expect(saturationOf("node_filesystem_avail_bytes", { mountpoint: "/" })).toEqual({ kind: "headroom" });
+    expect(saturationOf("disk_free_percent", {})).toEqual({ kind: "headroom" });
     expect(saturationOf("queue_depth", {})).toEqual({ kind: "unbounded" });
   });
 
-  it("leaves alone what is not filling up: rates, latencies, hit ratios, counters, free space, load", () => {
+  it("leaves alone what is not filling up: rates, latencies, hit ratios, counters, limits, flags, load", () => {
     for (const name of [
       "http_latency_ms",
       "error_rate_percent",
       "cache_hit_ratio",
       "requests_per_second",
       "node_cpu_seconds_total",
-      "disk_free_percent",
+      "container_spec_memory_limit_bytes",
+      "pg_settings_max_connections",
+      "node_filesystem_readonly",
+      "kube_deployment_status_replicas_available",
+      "kube_deployment_status_replicas_unavailable",
       "load_average_1m",
       "temperature",
     ])
@@ -98,6 +107,21 @@ describe("trend examples", () => {
     expect(signalled(run(Array.from({ length: 600 }, (_, i) => 50 + 0.02 * i)))).toEqual([]);
   });
 
+  it("free space falling towards zero signals with the time left; free space that wobbles does not", () => {
+    const avail = [
+      ...flat(30, 21e9, 5e7, 13),
+      ...Array.from({ length: 40 }, (_, i) => Math.max(0, 21e9 - 6e8 * i)),
+    ];
+    const signals = run(avail, headroom);
+    const at = signalled(signals);
+    expect(at).toHaveLength(1);
+    expect(avail[at[0]!]!).toBeGreaterThan(0);
+    expect(signals[at[0]!]).toMatchObject({ limit: 0 });
+    expect(signals[at[0]!]!.slopePerMinute).toBeLessThan(0);
+    expect(signals[at[0]!]!.minutesToLimit!).toBeLessThanOrEqual(60);
+    expect(signalled(run(flat(300, 21e9, 2e9, 14), headroom))).toEqual([]);
+  });
+
   it("a queue that doubles within the hour signals; one that wobbles or grows by a few messages does not", () => {
     const growing = [...flat(30, 100, 5, 10), ...Array.from({ length: 60 }, (_, i) => 100 + 8 * i)];
     const signal = run(growing, unbounded).find(Boolean)!;
@@ -134,7 +158,7 @@ describe("trend examples", () => {
 const limitArb = fc.double({ min: 1e-3, max: 1e9, noNaN: true });
 
 describe("trend properties", { timeout: 60_000 }, () => {
-  it("a monotone rise to the limit signals once, before it crosses", () => {
+  it("a monotone rise to the limit (or fall of what is left to zero) signals once, before it crosses", () => {
     fc.assert(
       fc.property(
         limitArb,
@@ -142,7 +166,8 @@ describe("trend properties", { timeout: 60_000 }, () => {
         fc.integer({ min: 25, max: 600 }),
         fc.integer({ min: 0, max: 60 }),
         fc.integer(),
-        (limit, startShare, minutes, history, seed) => {
+        fc.boolean(),
+        (limit, startShare, minutes, history, seed, left) => {
           const r = noise(seed);
           const start = startShare * limit;
           const step = (limit - start) / minutes;
@@ -153,7 +178,15 @@ describe("trend properties", { timeout: 60_000 }, () => {
             v += step * (1 + r());
             values.push(v);
           }
-          const at = signalled(run(values, { kind: "bounded", limit }));
+          // what is left of the same capacity falls to zero as the used part rises to the limit
+          const at = left
+            ? signalled(
+                run(
+                  values.map((u) => limit - u),
+                  headroom,
+                ),
+              )
+            : signalled(run(values, { kind: "bounded", limit }));
           expect(at).toHaveLength(1);
           expect(values[at[0]!]!).toBeLessThan(limit);
         },
@@ -168,11 +201,11 @@ describe("trend properties", { timeout: 60_000 }, () => {
         limitArb,
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.double({ min: 0, max: 0.3, noNaN: true }),
-        fc.constantFrom<"bounded" | "unbounded">("bounded", "unbounded"),
+        fc.constantFrom<"bounded" | "unbounded" | "headroom">("bounded", "unbounded", "headroom"),
         fc.integer(),
         (limit, levelShare, amplitude, kind, seed) => {
           const level = levelShare * limit;
-          const sat = kind === "bounded" ? { kind, limit } : unbounded;
+          const sat = kind === "bounded" ? { kind, limit } : { kind };
           expect(signalled(run(Array(200).fill(level), sat))).toEqual([]);
           expect(signalled(run(flat(200, level, amplitude * limit, seed), sat))).toEqual([]);
         },
@@ -294,4 +327,40 @@ describe("trend properties", { timeout: 60_000 }, () => {
       ),
     );
   });
+});
+
+describe("trend on the scenario corpus (test/scenarios)", () => {
+  /** The scenarios' trend signals: which metric, at which minute of the stream. */
+  function trendsOf(seed: number) {
+    return loadScenarios().map((s) => {
+      const states = new Map<string, TrendState>();
+      const found: { metric: string; minute: number }[] = [];
+      for (const m of renderScenario(s, { seed: seedFor(s.id, seed), endAt: T0 }).minutes)
+        for (const p of m.metrics) {
+          const saturation = saturationOf(p.metric_name, p.labels);
+          if (!saturation) continue;
+          const key = `${p.metric_name}${JSON.stringify(p.labels)}`;
+          const state = states.get(key) ?? emptyTrend();
+          states.set(key, state);
+          if (observeTrend(state, p.timestamp, p.value, saturation))
+            found.push({ metric: p.metric_name, minute: m.minute });
+        }
+      return { s, found };
+    });
+  }
+
+  it.each([1, 2, 3])(
+    "no benign stream raises a trend; filling disks are found after their onset (seed %i)",
+    (seed) => {
+      const results = trendsOf(seed);
+      expect(results.filter((r) => !r.s.expected.incident && r.found.length > 0).map((r) => r.s.id)).toEqual(
+        [],
+      );
+      for (const id of ["debug-logs-fill-root-disk", "pg-wal-volume-fills", "kafka-consumer-lag-rising"]) {
+        const r = results.find((x) => x.s.id === id)!;
+        expect(r.found.length, id).toBeGreaterThan(0);
+        if (r.s.expected.incident) expect(r.found[0]!.minute).toBeGreaterThan(r.s.expected.onset_minute);
+      }
+    },
+  );
 });

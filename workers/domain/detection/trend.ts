@@ -23,7 +23,7 @@ export interface TrendConfig {
   minFit: number;
   /** the newer half must still rise at this share of the whole window's slope */
   minRecentShare: number;
-  /** a meaningful rise: this share of the limit, or of the headroom the window started with */
+  /** a meaningful rise: this share of the capacity, or of the headroom the window started with */
   minRiseOfLimit: number;
   minRiseOfHeadroom: number;
   /** an unbounded series must have grown by this much (a queue of a few messages is no backlog) */
@@ -60,7 +60,13 @@ export const DEFAULT_TREND: TrendConfig = {
   gapMinutes: 10,
 };
 
-/** What a series remembers for trends: small, plain JSON. Minutes are epoch minutes. */
+/** A tooth of a sawtooth: [the minute it fell, its peak, its trough]. */
+type Tooth = [number, number, number];
+
+/**
+ * What a series remembers for trends: small, plain JSON. Minutes are epoch minutes; the values of
+ * a headroom metric are kept negated (judged as rising towards 0).
+ */
 export interface TrendState {
   /** the minute being gathered, its sum and count; null before the first point */
   minute: number | null;
@@ -75,7 +81,7 @@ export interface TrendState {
   /** the last minute the series was rising */
   risingAt: number | null;
   /** past teeth [minute it fell, peak, trough], newest last */
-  teeth: [number, number, number][];
+  teeth: Tooth[];
 }
 
 export interface TrendSignal {
@@ -123,23 +129,43 @@ export function observeTrend(
   config: TrendConfig = DEFAULT_TREND,
 ): TrendSignal | null {
   if (!Number.isFinite(value) || !Number.isFinite(at)) return null;
+  const course = courseOf(saturation);
+  const seen = course.sign * value;
   const minute = Math.floor(at / MINUTE);
   if (state.minute === null || minute === state.minute) {
     if (state.minute === null) state.minute = minute;
-    state.sum += value;
+    state.sum += seen;
     state.n++;
     return null;
   }
   if (minute < state.minute) return null;
   const closed: [number, number] = [state.minute, state.sum / state.n];
-  Object.assign(state, { minute, sum: value, n: 1 });
-  return closeMinute(state, closed, saturation, config);
+  Object.assign(state, { minute, sum: seen, n: 1 });
+  const signal = closeMinute(state, closed, course, config);
+  if (!signal || course.sign > 0) return signal;
+  return { ...signal, slopePerMinute: -signal.slopePerMinute, level: -signal.level, limit: 0 };
+}
+
+/**
+ * The way a series goes towards its limit, as the judging sees it: what is left (headroom) is
+ * judged mirrored, rising towards 0; `capacity` is the full range when it is known (0 to limit).
+ */
+interface Course {
+  sign: 1 | -1;
+  limit: number | null;
+  capacity: number | null;
+}
+
+function courseOf(saturation: Saturation): Course {
+  if (saturation.kind === "bounded") return { sign: 1, limit: saturation.limit, capacity: saturation.limit };
+  if (saturation.kind === "headroom") return { sign: -1, limit: 0, capacity: null };
+  return { sign: 1, limit: null, capacity: null };
 }
 
 function closeMinute(
   state: TrendState,
   point: [number, number],
-  saturation: Saturation,
+  course: Course,
   config: TrendConfig,
 ): TrendSignal | null {
   const [minute] = point;
@@ -149,18 +175,18 @@ function closeMinute(
   if (toothFell(state, point, config)) {
     const values = state.points.map(([, v]) => v);
     const peak = Math.max(...values);
+    const trough = Math.min(...values);
     // a disk cleaned up at 93% and filling again is no sawtooth: only cycles that turn by
-    // themselves, well under the limit, make later teeth benign
-    const rescued = saturation.kind === "bounded" && peak >= saturation.limit * (1 - config.rescueShare);
-    if (!rescued)
-      state.teeth = [...state.teeth, [minute, peak, Math.min(...values)] as [number, number, number]].slice(
-        -MAX_TEETH,
-      );
+    // themselves, well short of the limit, make later teeth benign
+    const rescued =
+      course.limit !== null &&
+      course.limit - peak <= config.rescueShare * (course.capacity ?? course.limit - trough);
+    if (!rescued) state.teeth = [...state.teeth, [minute, peak, trough] as Tooth].slice(-MAX_TEETH);
     Object.assign(state, { points: [point], raised: false, calm: 0, risingAt: null });
     return null;
   }
   state.points = [...state.points, point].slice(-config.windowPoints);
-  const judged = judge(state, saturation, config);
+  const judged = judge(state, course, config);
   if (!judged) {
     if (state.raised && ++state.calm >= config.rearmMinutes) Object.assign(state, { raised: false, calm: 0 });
     return null;
@@ -184,7 +210,7 @@ function toothFell(state: TrendState, [minute, value]: [number, number], config:
 /** Whether the window is a rise (null if not), and the signal if the limit is near enough. */
 function judge(
   state: TrendState,
-  saturation: Saturation,
+  { limit, capacity }: Course,
   config: TrendConfig,
 ): { signal: TrendSignal | null } | null {
   const points = state.points;
@@ -195,12 +221,11 @@ function judge(
   const recent = theilSen(points.slice(-Math.ceil(points.length / 2)));
   if (recent.slope < config.minRecentShare * fit.slope) return null;
   const rise = fit.slope * spanMinutes;
-  const limit = saturation.kind === "bounded" ? saturation.limit : null;
   const meaningful =
     limit === null
       ? config.minUnboundedRise
       : Math.min(
-          config.minRiseOfLimit * limit,
+          capacity === null ? Number.POSITIVE_INFINITY : config.minRiseOfLimit * capacity,
           config.minRiseOfHeadroom * Math.max(limit - (fit.level - rise), 0),
         );
   if (rise < meaningful) return null;
