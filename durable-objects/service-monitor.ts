@@ -17,6 +17,7 @@ import {
   trackPersistence,
 } from "../workers/domain/detection/persistence";
 import { seriesKey } from "../workers/domain/detection/series-key";
+import type { TrendSignal, TrendState } from "../workers/domain/detection/trend";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
   isSeriesPack,
@@ -38,6 +39,7 @@ import {
   MAX_SIGNALS,
   RAW_RETENTION_MS,
 } from "./monitor-schema";
+import { followTrend, trendAlert } from "./monitor-trend";
 import type {
   IdentifyResult,
   IngestResult,
@@ -51,9 +53,14 @@ export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly }
 
 /**
  * What a series remembers, stored as one JSON: the detector's state, how long the series has been
- * outside its band, and for count series (errors per minute) the learned rate.
+ * outside its band, for count series (errors per minute) the learned rate, and for saturation
+ * metrics their recent per-minute trend.
  */
-type SeriesState = DetectorState & { persistence?: PersistenceState; counts?: CountState };
+type SeriesState = DetectorState & {
+  persistence?: PersistenceState;
+  counts?: CountState;
+  trend?: TrendState;
+};
 
 interface SeriesEntry {
   key: string;
@@ -270,13 +277,14 @@ export class ServiceMonitor extends DurableObject<Env> {
 
   /**
    * Scores an in-order point of a series, records it in the minute's rollup with the baseline it
-   * met, and follows how long the series has been outside its band (`sustained` once it held).
+   * met, and follows how long the series has been outside its band (`sustained` once it held)
+   * and, for a saturation metric, whether it is heading for its limit (`trend`).
    */
   private score(
     entry: SeriesEntry,
     value: number,
     timestamp: number,
-  ): Detection & { sustained: Sustained | null } {
+  ): Detection & { sustained: Sustained | null; trend: TrendSignal | null } {
     const history = entry.state.n;
     const detection = detect(entry.state, value, timestamp);
     const sustained =
@@ -305,7 +313,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       detection.warm ? detection.baselineMean : null,
       detection.warm ? detection.baselineStdDev : null,
     );
-    return { ...detection, sustained };
+    return { ...detection, sustained, trend: followTrend(entry, value, timestamp) };
   }
 
   private persistenceOf(entry: SeriesEntry): PersistenceState {
@@ -433,7 +441,7 @@ export class ServiceMonitor extends DurableObject<Env> {
           continue;
         }
         const detection = this.score(entry, value, timestamp);
-        if (detection.alert || detection.sustained) {
+        if (detection.alert || detection.sustained || detection.trend) {
           const labels = { ...pack.labels, environment: pack.environment };
           const point = { metric_name: pack.metric, service: bound.service, labels, value, timestamp };
           const anomaly = toAnomaly(point, detection);
@@ -441,6 +449,7 @@ export class ServiceMonitor extends DurableObject<Env> {
           if (detection.alert) pending.push({ ...base, kind: "anomaly", key, anomaly });
           if (detection.sustained)
             pending.push({ ...base, ...sustainedAlert(key, anomaly, detection.sustained) });
+          if (detection.trend) pending.push({ ...base, ...trendAlert(key, anomaly, detection.trend) });
         }
       }
     }

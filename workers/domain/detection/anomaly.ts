@@ -19,6 +19,8 @@ export interface Anomaly {
   flapping?: boolean;
   /** set when the series has stayed outside its band this long (persistence.ts) */
   sustained_minutes?: number;
+  /** set on the signal of a saturation metric heading for its limit (trend.ts) */
+  trend?: { slope_per_minute: number; minutes_to_limit?: number; limit?: number; doubling_minutes?: number };
 }
 
 /** Severity from the size of the deviation: medium above 2.5, high above 3, critical above 4 standard deviations. */
