@@ -11,6 +11,7 @@ import {
 } from "../workers/domain/detection/detector";
 import { isHarmfulExcursion } from "../workers/domain/detection/direction";
 import {
+  anchoredBaseline,
   emptyPersistence,
   type PersistenceState,
   type Sustained,
@@ -288,22 +289,7 @@ export class ServiceMonitor extends DurableObject<Env> {
     const history = entry.state.n;
     const detection = detect(entry.state, value, timestamp);
     const sustained =
-      entry.metric === ERROR_RATE_METRIC
-        ? null
-        : trackPersistence(this.persistenceOf(entry), {
-            at: timestamp,
-            outside:
-              history >= PERSISTENCE_HISTORY &&
-              isHarmfulExcursion(
-                entry.metric,
-                value,
-                detection.baselineMean,
-                detection.zScore,
-                PERSISTENCE_SIGMA,
-              ),
-            side: detection.zScore >= 0 ? 1 : -1,
-            magnitude: Math.abs(detection.zScore),
-          });
+      entry.metric === ERROR_RATE_METRIC ? null : this.followPersistence(entry, value, timestamp, history, detection);
     entry.lastTs = timestamp;
     entry.dirty = true;
     this.buffer.addRollup(
@@ -314,6 +300,29 @@ export class ServiceMonitor extends DurableObject<Env> {
       detection.warm ? detection.baselineStdDev : null,
     );
     return { ...detection, sustained, trend: followTrend(entry, value, timestamp) };
+  }
+
+  /** How long the series has stayed outside the band it had before the excursion began. */
+  private followPersistence(
+    entry: SeriesEntry,
+    value: number,
+    timestamp: number,
+    history: number,
+    detection: Detection,
+  ): Sustained | null {
+    const state = this.persistenceOf(entry);
+    const current = { mean: detection.baselineMean, std: detection.baselineStdDev };
+    const base = anchoredBaseline(state, current);
+    const z = base.std > 0 ? (value - base.mean) / base.std : detection.zScore;
+    return trackPersistence(state, {
+      at: timestamp,
+      outside:
+        history >= PERSISTENCE_HISTORY &&
+        isHarmfulExcursion(entry.metric, value, base.mean, z, PERSISTENCE_SIGMA),
+      side: z >= 0 ? 1 : -1,
+      magnitude: Math.abs(z),
+      baseline: current,
+    });
   }
 
   private persistenceOf(entry: SeriesEntry): PersistenceState {
@@ -681,8 +690,22 @@ function sustainedAlert(key: string, anomaly: Anomaly, sustained: Sustained) {
     key: `${key}${SUSTAINED_SUFFIX}`,
     anomaly: {
       ...anomaly,
+      ...againstAnchor(anomaly, sustained),
       severity: sustained.severity,
       sustained_minutes: Math.round(sustained.durationMs / MINUTE),
     },
+  };
+}
+
+/** A sustained excursion told against the band it left, not the baseline that followed it. */
+function againstAnchor(anomaly: Anomaly, sustained: Sustained): Partial<Anomaly> {
+  const anchor = sustained.anchor;
+  if (!anchor || !(anchor.std > 0)) return {};
+  const z = (anomaly.current_value - anchor.mean) / anchor.std;
+  return {
+    baseline_mean: anchor.mean,
+    baseline_std_dev: anchor.std,
+    z_score: z,
+    deviation_percent: anchor.mean === 0 ? 0 : ((anomaly.current_value - anchor.mean) / Math.abs(anchor.mean)) * 100,
   };
 }

@@ -27,6 +27,17 @@ export interface PersistenceState {
   /** the largest magnitude (standard deviations) seen in the excursion */
   peak: number;
   raised: boolean;
+  /**
+   * The expectation when the excursion began. The detector's own baseline adapts to a new level
+   * within a few points (right for NAB, where a shift soon is the new normal), so an excursion
+   * is judged against where the series was before it, or a level that holds would never hold.
+   */
+  anchor?: Baseline | null;
+}
+
+export interface Baseline {
+  mean: number;
+  std: number;
 }
 
 export interface Observation {
@@ -35,6 +46,8 @@ export interface Observation {
   side: 1 | -1;
   /** how far outside, in standard deviations of the expectation */
   magnitude: number;
+  /** the expectation the point was judged against (kept as the anchor when an excursion starts) */
+  baseline?: Baseline;
 }
 
 export interface Sustained {
@@ -43,10 +56,17 @@ export interface Sustained {
   points: number;
   peak: number;
   severity: Severity;
+  /** the expectation before the excursion */
+  anchor: Baseline | null;
 }
 
 export function emptyPersistence(): PersistenceState {
-  return { since: null, last: 0, points: 0, inBand: 0, side: 1, peak: 0, raised: false };
+  return { since: null, last: 0, points: 0, inBand: 0, side: 1, peak: 0, raised: false, anchor: null };
+}
+
+/** The expectation to judge the next point against: the anchor while an excursion lasts. */
+export function anchoredBaseline(state: PersistenceState, current: Baseline): Baseline {
+  return state.since !== null && state.anchor ? state.anchor : current;
 }
 
 /** Severity of a sustained excursion: by its size, raised a step when it lasts a quarter of an hour. */
@@ -80,7 +100,12 @@ export function trackPersistence(
   }
   // a first outside point, or one on the other side, starts an excursion
   if (state.since === null || obs.side !== state.side)
-    Object.assign(state, emptyPersistence(), { since: obs.at, last: obs.at, side: obs.side });
+    Object.assign(state, emptyPersistence(), {
+      since: obs.at,
+      last: obs.at,
+      side: obs.side,
+      anchor: obs.baseline ?? null,
+    });
   state.points++;
   state.inBand = 0;
   state.peak = Math.max(state.peak, obs.magnitude);
@@ -94,5 +119,6 @@ export function trackPersistence(
     points: state.points,
     peak: state.peak,
     severity: sustainedSeverity(state.peak, durationMs),
+    anchor: state.anchor ?? null,
   };
 }
