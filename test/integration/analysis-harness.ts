@@ -48,6 +48,7 @@ export function poolExhaustionContext(service = "checkout"): AnalysisContext {
         status: "succeeded",
       },
     ],
+    log_templates: [],
   };
 }
 

@@ -67,6 +67,19 @@ export const analysisContextSchema = z.object({
   deployments: z
     .array(z.object({ id: z.string(), timestamp: z.string(), version: z.string(), status: z.string() }))
     .default([]),
+  /** templates of the window's warn/error lines, most frequent first; `new` when first seen in it */
+  log_templates: z
+    .array(
+      z.object({
+        template: z.string(),
+        count: z.number(),
+        first_seen: z.string(),
+        new: z.boolean().default(false),
+        level: z.string(),
+        sample: z.string().default(""),
+      }),
+    )
+    .default([]),
 });
 
 export type AnalysisContext = z.output<typeof analysisContextSchema>;
