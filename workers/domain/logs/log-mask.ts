@@ -51,8 +51,11 @@ function classify(core: string): string | null {
   return null;
 }
 
+/** Most tokens are plain words: nothing in them any rule could mask (every rule needs one of these). */
+const PLAIN = /^[^\d/\\:@=]*$/;
+
 function maskToken(token: string): string {
-  if (PLACEHOLDER.test(token)) return token;
+  if (PLAIN.test(token) || PLACEHOLDER.test(token)) return token;
   const whole = classify(token);
   if (whole) return whole;
   const [, lead = "", core = "", trail = ""] = EDGE.exec(token) ?? [];
