@@ -232,7 +232,7 @@ describe("template miner on lines of real systems", () => {
     expect(b!.template).toBe("user <*> logged in from web");
   });
 
-  it("keeps per-minute counts of recent minutes only, split by severity", () => {
+  it("keeps per-minute counts split by severity: recent ones only, unless not yet judged", () => {
     const miner = new TemplateMiner();
     for (let m = 0; m < 30; m++)
       for (let i = 0; i < 3; i++)
@@ -241,10 +241,14 @@ describe("template miner on lines of real systems", () => {
           level: i === 0 ? "warn" : "info",
           message: `cache miss for key ${m * 10 + i}`,
         });
-    const [cluster] = miner.all();
-    expect(cluster!.count).toBe(90);
-    expect(cluster!.minutes).toHaveLength(DEFAULT_MINER_CONFIG.recentMinutes);
-    expect(cluster!.minutes.at(-1)).toEqual([START + 29 * MINUTE, 3, 1]);
-    expect(cluster!.level).toBe("warn");
+    for (let m = 0; m < 30; m++)
+      miner.observe({ timestamp: START + m * MINUTE, level: "info", message: `GET /health ${m}` });
+    const [cache, health] = miner.all();
+    expect(cache!.count).toBe(90);
+    expect(cache!.level).toBe("warn");
+    // warn lines are judged by template-signals.ts: their minutes wait for it
+    expect(cache!.minutes).toHaveLength(30);
+    expect(cache!.minutes.at(-1)).toEqual([START + 29 * MINUTE, 3, 1]);
+    expect(health!.minutes).toHaveLength(DEFAULT_MINER_CONFIG.recentMinutes);
   });
 });

@@ -26,8 +26,10 @@ export interface MinerConfig {
   maxClusters: number;
   /** tokens of a line that are compared; the rest is one `<*>` */
   maxTokens: number;
-  /** minutes of per-minute counts each cluster keeps */
+  /** minutes of per-minute counts each cluster keeps once they are judged */
   recentMinutes: number;
+  /** per-minute counts a cluster keeps at most, judged or not (a backfill of hours in one call) */
+  maxMinutes: number;
 }
 
 export const DEFAULT_MINER_CONFIG: MinerConfig = {
@@ -37,6 +39,7 @@ export const DEFAULT_MINER_CONFIG: MinerConfig = {
   maxClusters: 200,
   maxTokens: 48,
   recentMinutes: 15,
+  maxMinutes: 240,
 };
 
 /** Learned rate of a template's warn/error lines, owned by template-signals.ts. */
@@ -130,6 +133,17 @@ function similarity(template: string[], tokens: string[]): [sim: number, wildcar
     else if (template[i] === tokens[i]) equal++;
   }
   return [equal / tokens.length, wildcards];
+}
+
+/**
+ * Drops per-minute counts older than `recentMinutes` before the cluster's last line, once they are
+ * judged (template-signals.ts) or when the cluster's lines are never judged (info only).
+ */
+export function forgetMinutes(cluster: TemplateCluster, config: MinerConfig): void {
+  const oldest = Math.floor(cluster.last_seen / MINUTE) * MINUTE - config.recentMinutes * MINUTE;
+  const judged = isSevere(cluster.level) ? (cluster.judged_through ?? Number.NEGATIVE_INFINITY) : oldest;
+  const limit = Math.min(oldest, judged);
+  while (cluster.minutes.length > 0 && cluster.minutes[0]![0] <= limit) cluster.minutes.shift();
 }
 
 export class TemplateMiner {
@@ -231,8 +245,8 @@ export class TemplateMiner {
       cluster.minutes.push([minute, 1, severe]);
       cluster.minutes.sort((a, b) => a[0] - b[0]);
     }
-    const oldest = Math.floor(cluster.last_seen / MINUTE) * MINUTE - this.config.recentMinutes * MINUTE;
-    while (cluster.minutes.length > 0 && cluster.minutes[0]![0] <= oldest) cluster.minutes.shift();
+    forgetMinutes(cluster, this.config);
+    while (cluster.minutes.length > this.config.maxMinutes) cluster.minutes.shift();
   }
 
   /** The leaf a line belongs to, following exact tokens or the `<*>` child. */

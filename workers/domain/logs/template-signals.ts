@@ -4,7 +4,7 @@ import {
   DEFAULT_COUNT_CONFIG,
   judgeCount,
 } from "../detection/count-test";
-import { isSevere, type TemplateCluster, type TemplateMiner } from "./template-miner";
+import { forgetMinutes, isSevere, type TemplateCluster, type TemplateMiner } from "./template-miner";
 
 /**
  * When is a log template a signal of its own? Two cases, both only for warn-or-worse lines (info
@@ -74,6 +74,7 @@ export function judgeTemplateMinute(
     if (cluster.first_seen >= minute + MINUTE) continue;
     cluster.judged_through = minute;
     const count = cluster.minutes.find((m) => m[0] === minute)?.[2] ?? 0;
+    forgetMinutes(cluster, miner.config);
     const rateConfig = isErrorLevel(cluster) ? config.errorRate : config.warnRate;
     cluster.rate ??= { rate: 0, minutes: 0 };
     const verdict = judgeCount(cluster.rate, count, rateConfig);
