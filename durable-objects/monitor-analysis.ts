@@ -6,6 +6,7 @@ import {
 } from "../workers/domain/correlation/analysis-wait";
 import type { Anomaly } from "../workers/domain/detection/anomaly";
 import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
+import { contextTemplates } from "./monitor-templates";
 import type { MonitorContext } from "./monitor-types";
 
 const MINUTE = 60_000;
@@ -189,6 +190,7 @@ function analysisMessage(ctx: MonitorContext, row: PendingRow): AnalysisMessage 
       error_logs: errorLogs,
       deployments,
       changes,
+      log_templates: contextTemplates(sql, row.environment, row.latest_data_at),
     },
   };
 }

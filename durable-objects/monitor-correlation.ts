@@ -66,7 +66,11 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
         .map((d) => ({ id: d.id, at: d.ts, version: d.version, status: d.status }));
       const decision = decideIncident(signals, deployments, newest);
       if (!decision.open) continue;
-      const lead = anomalies.reduce((a, b) => (Math.abs(b.z_score) > Math.abs(a.z_score) ? b : a));
+      // a metric leads the title when there is one; a log template when it is all there is
+      const metrics = anomalies.filter((a) => !a.log_template);
+      const lead = (metrics.length > 0 ? metrics : anomalies).reduce((a, b) =>
+        Math.abs(b.z_score) > Math.abs(a.z_score) ? b : a,
+      );
       incidentId = await insertIncident(db, {
         orgId: identity.orgId,
         service: identity.service,
@@ -106,7 +110,11 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
 }
 
 function incidentTitle(service: string, lead: Anomaly, count: number): string {
-  const direction = lead.z_score >= 0 ? "above" : "below";
   const more = count > 1 ? ` (+${count - 1} more)` : "";
+  if (lead.log_template) {
+    const what = lead.log_template.new ? "new log template" : "log template rate jump";
+    return `${service}: ${what} "${lead.log_template.template.slice(0, 120)}"${more}`;
+  }
+  const direction = lead.z_score >= 0 ? "above" : "below";
   return `${service}: ${lead.metric_name} ${Math.abs(Math.round(lead.deviation_percent))}% ${direction} baseline${more}`;
 }

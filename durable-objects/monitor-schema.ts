@@ -38,7 +38,12 @@ export const MONITOR_SCHEMA = [
   "CREATE INDEX IF NOT EXISTS logs_ts ON logs (ts)",
   `CREATE TABLE IF NOT EXISTS log_minutes (
      environment TEXT NOT NULL, minute INTEGER NOT NULL, total INTEGER NOT NULL, errors INTEGER NOT NULL,
-     closed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (environment, minute))`,
+     closed INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (environment, minute))`,
+  // log templates (monitor-templates.ts): one row per cluster, bounded by the miner per environment
+  `CREATE TABLE IF NOT EXISTS log_templates (
+     environment TEXT NOT NULL, id TEXT NOT NULL, cluster TEXT NOT NULL, PRIMARY KEY (environment, id))`,
+  `CREATE TABLE IF NOT EXISTS log_template_miners (
+     environment TEXT PRIMARY KEY, first_minute INTEGER)`,
   `CREATE TABLE IF NOT EXISTS deployments (
      id TEXT PRIMARY KEY, ts INTEGER NOT NULL, environment TEXT NOT NULL, version TEXT NOT NULL,
      status TEXT NOT NULL, metadata TEXT NOT NULL)`,
@@ -88,6 +93,7 @@ export const MONITOR_TABLE_UPGRADES: { table: string; statements: string[] }[] =
 /** Columns added after a table first shipped: added to existing objects' storage on start. */
 export const MONITOR_COLUMN_UPGRADES: [table: string, column: string, definition: string, then?: string][] = [
   ["signals", "suppressed_by", "TEXT"],
+  ["log_minutes", "warnings", "INTEGER NOT NULL DEFAULT 0"],
   // states written before checkpoints had learned every stored point: nothing to replay
   [
     "series",

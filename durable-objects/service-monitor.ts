@@ -40,6 +40,7 @@ import {
   MAX_SIGNALS,
   RAW_RETENTION_MS,
 } from "./monitor-schema";
+import { judgeWarnings, MonitorTemplates, WARN_RATE_METRIC } from "./monitor-templates";
 import { followTrend, trendAlert } from "./monitor-trend";
 import type {
   IdentifyResult,
@@ -122,6 +123,8 @@ export class ServiceMonitor extends DurableObject<Env> {
   private checkpointAlarmSet = false;
   /** judging and correlation await D1; this chain keeps two batches from interleaving there */
   private settling: Promise<unknown> = Promise.resolve();
+  /** log templates per environment (their clusters are written with each logs call) */
+  private readonly templates = new MonitorTemplates(this.ctx.storage.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -289,7 +292,9 @@ export class ServiceMonitor extends DurableObject<Env> {
     const history = entry.state.n;
     const detection = detect(entry.state, value, timestamp);
     const sustained =
-      entry.metric === ERROR_RATE_METRIC ? null : this.followPersistence(entry, value, timestamp, history, detection);
+      entry.metric === ERROR_RATE_METRIC
+        ? null
+        : this.followPersistence(entry, value, timestamp, history, detection);
     entry.lastTs = timestamp;
     entry.dirty = true;
     this.buffer.addRollup(
@@ -491,18 +496,23 @@ export class ServiceMonitor extends DurableObject<Env> {
       );
       const minute = Math.floor(log.timestamp / MINUTE) * MINUTE;
       const isError = log.level === "error" || log.level === "critical" ? 1 : 0;
+      const isWarning = log.level === "warn" ? 1 : 0;
       this.sql.exec(
-        `INSERT INTO log_minutes (environment, minute, total, errors) VALUES (?, ?, 1, ?)
-         ON CONFLICT (environment, minute) DO UPDATE SET total = total + 1, errors = errors + excluded.errors`,
+        `INSERT INTO log_minutes (environment, minute, total, errors, warnings) VALUES (?, ?, 1, ?, ?)
+         ON CONFLICT (environment, minute) DO UPDATE SET total = total + 1, errors = errors + excluded.errors,
+           warnings = warnings + excluded.warnings`,
         log.environment,
         minute,
         isError,
+        isWarning,
       );
+      this.templates.observe(log.environment, log);
       latestMinute.set(log.environment, Math.max(latestMinute.get(log.environment) ?? 0, minute));
     }
     // A minute is complete once a later minute has data: score each completed one, in order.
     for (const [environment, current] of latestMinute)
       pending.push(...this.closeMinutes(environment, current));
+    this.templates.save();
     // A service that falls silent must still have its last minutes scored: the alarm does that.
     if ((await this.ctx.storage.getAlarm()) === null)
       await this.ctx.storage.setAlarm(Date.now() + CLOSE_IDLE_MINUTES_MS);
@@ -524,18 +534,21 @@ export class ServiceMonitor extends DurableObject<Env> {
     if (!identity) return [];
     const pending: PendingAlert[] = [];
     const open = this.sql
-      .exec<{ minute: number; errors: number }>(
-        "SELECT minute, errors FROM log_minutes WHERE environment = ? AND closed = 0 AND minute < ? ORDER BY minute",
+      .exec<{ minute: number; errors: number; warnings: number }>(
+        "SELECT minute, errors, warnings FROM log_minutes WHERE environment = ? AND closed = 0 AND minute < ? ORDER BY minute",
         environment,
         before,
       )
       .toArray();
-    for (const { minute, errors } of open) {
+    for (const { minute, errors, warnings } of open) {
       this.sql.exec(
         "UPDATE log_minutes SET closed = 1 WHERE environment = ? AND minute = ?",
         environment,
         minute,
       );
+      pending.push(...this.templates.closeMinute(environment, minute, identity.service));
+      const warned = this.judgeWarnings(environment, minute, warnings);
+      if (warned) pending.push(warned);
       const point: MetricPoint = {
         timestamp: minute,
         metric_name: ERROR_RATE_METRIC,
@@ -573,6 +586,27 @@ export class ServiceMonitor extends DurableObject<Env> {
     return pending;
   }
 
+  /** A closed minute's warning count, judged as a count on a series of its own (more leniently than errors). */
+  private judgeWarnings(environment: string, minute: number, warnings: number): PendingAlert | null {
+    const key = seriesKey(WARN_RATE_METRIC, { environment });
+    const entry = this.loadSeries(key, { metric: WARN_RATE_METRIC, environment, labels: {} });
+    if (minute < entry.lastTs) return null;
+    entry.state.counts ??= emptyCountState();
+    const verdict = judgeWarnings(entry.state.counts, warnings);
+    entry.lastTs = minute;
+    entry.dirty = true;
+    this.buffer.addRollup(key, minute, warnings, verdict.expected, verdict.spread);
+    if (!verdict.spike) return null;
+    const point = {
+      metric_name: WARN_RATE_METRIC,
+      service: this.identity?.service ?? "",
+      labels: { environment },
+      value: warnings,
+      timestamp: minute,
+    };
+    return { environment, kind: "error_spike", key, anomaly: countAnomaly(point, verdict), at: minute };
+  }
+
   /**
    * Writes what waits for a checkpoint, and closes the minutes a silent service left open, so a
    * burst of errors before a crash still alerts.
@@ -593,6 +627,7 @@ export class ServiceMonitor extends DurableObject<Env> {
       )
       .toArray();
     const pending = environments.flatMap(({ environment }) => this.closeMinutes(environment, currentMinute));
+    this.templates.save();
     this.checkpoint(true);
     await this.settle(pending);
     const stillOpen = this.sql
@@ -706,6 +741,7 @@ function againstAnchor(anomaly: Anomaly, sustained: Sustained): Partial<Anomaly>
     baseline_mean: anchor.mean,
     baseline_std_dev: anchor.std,
     z_score: z,
-    deviation_percent: anchor.mean === 0 ? 0 : ((anomaly.current_value - anchor.mean) / Math.abs(anchor.mean)) * 100,
+    deviation_percent:
+      anchor.mean === 0 ? 0 : ((anomaly.current_value - anchor.mean) / Math.abs(anchor.mean)) * 100,
   };
 }

@@ -49,6 +49,7 @@ export function poolExhaustionContext(service = "checkout"): AnalysisContext {
       },
     ],
     changes: [],
+    log_templates: [],
   };
 }
 

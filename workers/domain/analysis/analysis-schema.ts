@@ -78,6 +78,19 @@ export const analysisContextSchema = z.object({
     .default([]),
   /** flag, configuration and secret changes the service logged around the incident */
   changes: z.array(z.object({ timestamp: z.string(), message: z.string() })).default([]),
+  /** templates of the window's warn/error lines, most frequent first; `new` when first seen in it */
+  log_templates: z
+    .array(
+      z.object({
+        template: z.string(),
+        count: z.number(),
+        first_seen: z.string(),
+        new: z.boolean().default(false),
+        level: z.string(),
+        sample: z.string().default(""),
+      }),
+    )
+    .default([]),
 });
 
 export type AnalysisContext = z.output<typeof analysisContextSchema>;

@@ -21,6 +21,20 @@ export interface Anomaly {
   sustained_minutes?: number;
   /** set on the signal of a saturation metric heading for its limit (trend.ts) */
   trend?: { slope_per_minute: number; minutes_to_limit?: number; limit?: number; doubling_minutes?: number };
+  /** set on the alert of a log template: new in volume, or whose rate jumped (domain/logs) */
+  log_template?: LogTemplateRef;
+}
+
+/** A log template as signals and analysis contexts name it. */
+export interface LogTemplateRef {
+  id: string;
+  template: string;
+  /** warn-or-worse lines in the minute (an alert) or in the window (a context) */
+  count: number;
+  first_seen: string;
+  new: boolean;
+  level: string;
+  sample: string;
 }
 
 /** Severity from the size of the deviation: medium above 2.5, high above 3, critical above 4 standard deviations. */
