@@ -28,13 +28,14 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
       .toArray();
     if (unassigned.length === 0) continue;
     const newest = Math.max(...unassigned.map((s) => s.at));
-    const signals: Signal[] = unassigned.map((s) => ({
+    const anomalies = unassigned.map((s) => JSON.parse(s.anomaly) as Anomaly);
+    const signals: Signal[] = unassigned.map((s, i) => ({
       kind: s.kind as Signal["kind"],
       severity: s.severity as Signal["severity"],
       at: s.at,
       metric: s.metric,
+      ...(anomalies[i] ? { name: anomalies[i].metric_name, up: anomalies[i].z_score >= 0 } : {}),
     }));
-    const anomalies = unassigned.map((s) => JSON.parse(s.anomaly) as Anomaly);
     const open = sql
       .exec<{ incident_id: string }>(
         "SELECT incident_id FROM open_incidents WHERE environment = ?",

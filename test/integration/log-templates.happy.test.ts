@@ -89,7 +89,9 @@ describe("log templates: a never-seen template in volume is an incident of its o
         .first<{ context: string }>(),
     );
     const context = JSON.parse(job.context);
-    expect(context.log_templates[0]).toMatchObject({ template, new: true, level: "error", count: 20 });
+    expect(context.log_templates[0]).toMatchObject({ template, new: true, level: "error" });
+    // the lines of the context's window: the burst's first minute and what came up to the analysis
+    expect(context.log_templates[0].count).toBeGreaterThanOrEqual(20);
     expect(context.log_templates[0].sample).toContain("payments-api returned 503");
     const lead = context.anomalies.find((a: { metric_name: string }) => a.metric_name === "log_template");
     expect(lead.log_template).toMatchObject({ template, new: true });

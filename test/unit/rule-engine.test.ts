@@ -119,7 +119,10 @@ const SCENARIOS: Record<string, AnalysisContext> = {
   }),
   disk_full: scenario({ logs: times(2, "write /var/log/app.log: no space left on device") }),
   certificate_expiry: scenario({ logs: times(3, "x509: certificate has expired or is not yet valid") }),
-  dns_failure: scenario({ logs: times(3, "getaddrinfo ENOTFOUND payments.internal") }),
+  dns_failure: scenario({ logs: times(3, "Error: getaddrinfo EAI_AGAIN payments.internal") }),
+  dns_record_missing: scenario({
+    logs: times(3, "dial tcp: lookup rates.prod.acme.net on 10.96.0.10:53: no such host"),
+  }),
   cache_outage: scenario({
     metrics: [["http_latency_p99", 4]],
     logs: times(4, "Redis connection lost: Connection timeout to redis-primary:6379"),
@@ -133,10 +136,8 @@ const SCENARIOS: Record<string, AnalysisContext> = {
   queue_backlog: scenario({ metrics: [["orders_queue_depth", 6]] }),
   provider_rate_limiting: scenario({ logs: times(4, "Stripe API answered 429 Too Many Requests") }),
   gc_pauses: scenario({
-    metrics: [
-      ["jvm_gc_pause_seconds", 6],
-      ["http_latency_p99", 4],
-    ],
+    metrics: [["http_latency_p99", 4]],
+    logs: times(3, "[GC (Allocation Failure) pause 2.31s] stop-the-world"),
   }),
   thread_pool_starvation: scenario({
     metrics: [["http_latency_p99", 4]],
@@ -145,11 +146,43 @@ const SCENARIOS: Record<string, AnalysisContext> = {
   crash_loop: scenario({
     logs: times(3, "panic: runtime error: invalid memory address or nil pointer dereference"),
   }),
-  credentials_failure: scenario({ logs: times(3, "S3 upload failed: InvalidAccessKeyId / AccessDenied") }),
+  credentials_failure: scenario({
+    logs: times(3, "InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records."),
+  }),
   network_degradation: scenario({ logs: times(4, "read ECONNRESET while talking to inventory") }),
   fd_exhaustion: scenario({ logs: times(2, "accept: too many open files") }),
   permission_or_readonly_fs: scenario({
-    logs: times(2, "EROFS: read-only file system, open '/data/cache.db'"),
+    logs: times(2, "Error: EACCES: permission denied, open '/var/lib/uploads/tmp/714b.part'"),
+  }),
+  readonly_filesystem: scenario({
+    logs: times(2, "OSError: [Errno 30] Read-only file system: '/data/sessions/3e98.bin'"),
+  }),
+  db_wraparound: scenario({
+    logs: times(
+      3,
+      'ERROR: database is not accepting commands to avoid wraparound data loss in database "sentry"',
+    ),
+  }),
+  db_connection_limit: scenario({
+    logs: times(3, "FATAL: sorry, too many clients already"),
+  }),
+  connection_leak: scenario({ metrics: [["hikaricp_connections_active", 5]] }),
+  cpu_throttling: scenario({
+    metrics: [
+      ["container_cpu_cfs_throttled_ratio", 6],
+      ["http_latency_p95", 4],
+    ],
+  }),
+  autoscaler_at_max: scenario({
+    metrics: [["http_requests_per_second", 5]],
+    logs: times(1, "ScalingLimited: the desired replica count is more than the maximum replica count"),
+  }),
+  cache_memory_full: scenario({
+    logs: times(3, "ReplyError: OOM command not allowed when used memory > 'maxmemory'."),
+  }),
+  poison_message: scenario({
+    metrics: [["rabbitmq_queue_messages_ready", 6]],
+    logs: times(3, "Back-off restarting failed container invoice-consumer in pod invoice-consumer-84d6"),
   }),
   clock_skew: scenario({ logs: times(2, "JWT rejected: token used before issued (clock skew)") }),
   latency_regression: scenario({ metrics: [["http_latency_p99", 5]] }),
@@ -206,7 +239,7 @@ describe("the rule base", () => {
 
   it("names a recent deployment as correlation when the evidence points elsewhere", () => {
     const dns = analyseWithRules(
-      scenario({ logs: times(3, "getaddrinfo ENOTFOUND payments.internal"), deployedMinutesBefore: 8 }),
+      scenario({ logs: times(3, "getaddrinfo EAI_AGAIN payments.internal"), deployedMinutesBefore: 8 }),
     );
     expect(dns.root_cause.description).toMatch(/do not resolve/);
     expect(dns.root_cause.reasoning).toMatch(/v2\.4\.0.*correlation, not cause/s);

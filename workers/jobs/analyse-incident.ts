@@ -15,8 +15,9 @@ import {
 } from "../db/schema";
 import { inferActionKind, isExecutable } from "../domain/analysis/action-kinds";
 import { type AnalysisContext, analysisContextSchema } from "../domain/analysis/analysis-schema";
-import { classifyPattern } from "../domain/analysis/rule-engine";
+import { bestMatch, type RuleMatch } from "../domain/analysis/rule-engine";
 import { planLimits } from "../domain/billing/plans";
+import { suspicionCleared } from "../domain/correlation/suspicion";
 import { adjustedConfidence, rankActions } from "../domain/learning/q-policy";
 import { validateParams } from "../domain/remediation/catalog";
 import { deliverIncidentAlert } from "../services/alerts";
@@ -51,6 +52,41 @@ function contextOf(
   // A context out of shape still gets an analysis, from what can be trusted.
   return analysisContextSchema.parse({
     service: { name: incident.service, environment: incident.environment },
+  });
+}
+
+/**
+ * The deployment suspected at open loses the suspicion when the evidence names an outside cause
+ * (idempotent: only an incident that still has a suspect is changed, and told once).
+ */
+async function liftSuspicion(
+  services: Services,
+  incident: typeof incidents.$inferSelect,
+  best: RuleMatch | undefined,
+  now: number,
+): Promise<void> {
+  const deploymentId = incident.suspectedDeploymentId;
+  const cleared = deploymentId ? suspicionCleared(best) : null;
+  if (!deploymentId || !cleared) return;
+  const changed = await services.db
+    .update(incidents)
+    .set({ suspectedDeploymentId: null })
+    .where(
+      and(
+        eq(incidents.id, incident.id),
+        eq(incidents.orgId, incident.orgId),
+        eq(incidents.suspectedDeploymentId, deploymentId),
+      ),
+    )
+    .returning({ id: incidents.id });
+  if (changed.length === 0) return;
+  await services.db.insert(incidentEvents).values({
+    id: newId("iev"),
+    orgId: incident.orgId,
+    incidentId: incident.id,
+    kind: "suspicion_cleared",
+    payload: { deployment_id: deploymentId, reason: cleared.reason },
+    createdAt: now,
   });
 }
 
@@ -143,7 +179,9 @@ export async function analyseIncident(
   // Proposed actions, ordered and weighed by what this organisation learned from past outcomes
   // of this failure pattern (exploring only in the order people see).
   const now = services.now();
-  const pattern = classifyPattern(contextOf(message.context, incident));
+  const best = bestMatch(contextOf(message.context, incident));
+  const pattern = best?.pattern.id ?? "unclassified";
+  await liftSuspicion(services, incident, best, now);
   const values = await learnedValues(services, orgId, pattern);
   const candidates = stored.result.recommended_actions
     .map((a) => ({ action: a, kind: inferActionKind(a), priority: a.priority }))

@@ -152,11 +152,14 @@ async function replay(base: string, tenant: Tenant, scenarioRun: ScenarioRun): P
       recommended_actions: { kind?: string; priority: number }[];
     } | null;
     const deployments = detail.deployments as { version: string; suspected: boolean }[];
+    // read after the analysis, which may have lifted the suspicion the incident opened with
+    const suspectedId = (detail.incident as { suspected_deployment_id?: string | null } | undefined)
+      ?.suspected_deployment_id;
     incidents.push({
       id: row.id,
       openedMinute: minute,
       openedWall: first?.wall ?? row.opened_at,
-      suspectedDeploymentVersion: row.suspected_deployment_id
+      suspectedDeploymentVersion: suspectedId
         ? (deployments.find((d) => d.suspected)?.version ?? versionsOf(s))
         : null,
       analysis: analysis

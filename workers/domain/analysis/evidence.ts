@@ -170,3 +170,52 @@ export function collect(s: Signals, probes: EvidenceProbe[]): Evidence[] {
   }
   return found;
 }
+
+/** Signatures of a failing dependency whose sample lines may name it. */
+const DEPENDENCY_SIGNATURES: LogSignature[] = [
+  "connection_refused",
+  "dependency_unavailable",
+  "upstream_5xx",
+  "upstream_timeout",
+];
+const GENERIC_TOKENS = new Set([
+  "rules",
+  "release",
+  "config",
+  "build",
+  "deploy",
+  "main",
+  "prod",
+  "production",
+  "app",
+  "api",
+  "service",
+]);
+
+/**
+ * The "dependency" the errors name is what was just deployed (errors from `upstream=waf` a minute
+ * after `waf-rules-...` went out): then the deployment, not an outage elsewhere, is the suspect.
+ */
+export function deployedComponentNamed(weight: number): EvidenceProbe {
+  return (s) => {
+    const d = s.deployment;
+    if (!d) return null;
+    const tokens = `${d.version} ${d.description ?? ""}`
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .filter((t) => t.length >= 3 && !GENERIC_TOKENS.has(t));
+    for (const signature of DEPENDENCY_SIGNATURES) {
+      const sample = s.logs[signature]?.sample.toLowerCase();
+      if (!sample) continue;
+      const named = tokens.find((t) => new RegExp(`(^|[^a-z])${t}([^a-z]|$)`).test(sample));
+      if (named)
+        return {
+          kind: "deployment",
+          fact: `the failing upstream the errors name ("${named}") is what ${d.version} changed ${Math.round(d.minutesBefore)} min before`,
+          weight,
+          direct: true,
+        };
+    }
+    return null;
+  };
+}

@@ -210,7 +210,12 @@ export function analyseWithRules(context: AnalysisContext): Analysis {
   };
 }
 
+/** The rule base's likeliest explanation of an incident's evidence, if any pattern fits. */
+export function bestMatch(context: AnalysisContext): RuleMatch | undefined {
+  return matchPatterns(extractSignals(context))[0];
+}
+
 /** The failure pattern an incident's evidence fits best (the learning state), or "unclassified". */
 export function classifyPattern(context: AnalysisContext): string {
-  return matchPatterns(extractSignals(context))[0]?.pattern.id ?? "unclassified";
+  return bestMatch(context)?.pattern.id ?? "unclassified";
 }

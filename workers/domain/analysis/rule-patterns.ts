@@ -1,5 +1,6 @@
 import type { RecommendedAction } from "./analysis-schema";
 import {
+  deployedComponentNamed,
   type EvidenceProbe,
   failedDeployment,
   loggedChange,
@@ -83,6 +84,7 @@ export const RULE_PATTERNS: RulePattern[] = [
       logs("own_5xx", 5),
       metric("cpu", "up", 10),
       rolloutInProgress(10),
+      deployedComponentNamed(60),
     ],
     against: [...DEPENDENCY_EVIDENCE, metric("request_rate", "up", 15)],
     blamesDeployment: true,
@@ -400,7 +402,13 @@ export const RULE_PATTERNS: RulePattern[] = [
       metric("threads", "up", 10),
       metric("file_descriptors", "up", 10),
     ],
-    against: [metric("request_rate", "up", 20), logs("oom", 15), logs("cache_full", 40)],
+    // processes already killed or restarting: it ran out (an OOM), not a slow leak still growing
+    against: [
+      metric("request_rate", "up", 20),
+      logs("oom", 15),
+      logs("cache_full", 40),
+      metric("restarts", "up", 25),
+    ],
     cause: "Memory use of {service} grows beyond its normal range: a leak or an unbounded cache",
     actions: [
       act(
@@ -439,14 +447,20 @@ export const RULE_PATTERNS: RulePattern[] = [
   {
     id: "traffic_surge",
     title: "Traffic surge",
-    anyOf: [metric("request_rate", "up", 40), metric("autoscaler", "up", 30), logs("autoscaler_limit", 40)],
+    anyOf: [metric("request_rate", "up", 40), metric("autoscaler", "up", 30)],
     supports: [
       metric("latency", "up", 10),
       metric("cpu", "up", 10),
       metric("error_rate", "up", 5),
       metric("autoscaler", "up", 10),
     ],
-    against: [metric("db_connections", "up", 15), metric("db_load", "up", 15), logs("db_timeout", 20)],
+    // held at the autoscaler's maximum: raising it comes first (autoscaler_at_max)
+    against: [
+      metric("db_connections", "up", 15),
+      metric("db_load", "up", 15),
+      logs("db_timeout", 20),
+      logs("autoscaler_limit", 30),
+    ],
     cause: "Incoming traffic to {service} is far above normal and exceeds its capacity",
     actions: [
       act(1, "scale_out", "low", "Scale out to absorb the traffic", "Capacity, not a bug, is what is short."),
@@ -509,6 +523,7 @@ export const RULE_PATTERNS: RulePattern[] = [
     supports: [metric("error_rate", "up", 10), logs("upstream_5xx", 10)],
     against: [
       metric("cpu", "up", 25),
+      deployedComponentNamed(40),
       logs("cache_unavailable", 25),
       logs("db_connection_limit", 25),
       logs("probe_failed", 30),

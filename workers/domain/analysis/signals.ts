@@ -196,7 +196,7 @@ const LOG_PATTERNS: [LogSignature, RegExp][] = [
   ],
   [
     "cache_unavailable",
-    /(redis|memcached?|cache|valkey).*(refused|timeout|timed out|unavailable|down|error|failed|connection lost|closed)|READONLY You can't write|LOADING Redis|CLUSTERDOWN|MOVED \d+/i,
+    /(redis|memcached?|cache|valkey).*(refused|timeout|timed out|unavailable|down|error|failed|connection lost|closed)|(refused|timed out|ETIMEDOUT).*(redis|memcache|:6379\b|:11211\b)|READONLY You can't write|LOADING Redis|CLUSTERDOWN|MOVED \d+/i,
   ],
   ["gc_pressure", /GC overhead|stop-the-world|gc pause|long gc|full gc|Allocation failure|scavenge/i],
   [
@@ -205,12 +205,16 @@ const LOG_PATTERNS: [LogSignature, RegExp][] = [
   ],
   ["file_descriptors", /EMFILE|too many open files|file descriptor/i],
   [
+    "config_error",
+    /missing (required )?(env|environment|config|configuration|variable|setting)|invalid config|configuration error|ConfigurationError|undefined (env|environment) variable|unknown option|failed to (load|parse) config|Could not resolve placeholder|CreateContainerConfigError|couldn't find key .* in Secret|secret "?[\w.-]+"? not found|KeyError\(['"][A-Z][A-Z0-9_]{2,}['"]\)|KeyError: '[A-Z][A-Z0-9_]{2,}'|environment variable .* (is )?(not set|missing|required)/i,
+  ],
+  [
     "probe_failed",
     /(Readiness|Liveness|Startup) probe failed|failed (liveness|readiness) probe|health ?check failed/i,
   ],
   [
     "crash",
-    /panic:|segmentation fault|SIGSEGV|fatal error|core dumped|exited with code [1-9]|CrashLoopBackOff|unhandled (exception|rejection)|Back-off restarting failed container|exited on signal|killed by signal|Application run failed/i,
+    /panic:|segmentation fault|SIGSEGV|fatal error|core dumped|exited with code [1-9]|CrashLoopBackOff|unhandled (exception|rejection)|Back-off restarting failed container|Application run failed/i,
   ],
   [
     "upstream_timeout",
@@ -249,10 +253,6 @@ const LOG_PATTERNS: [LogSignature, RegExp][] = [
   [
     "autoscaler_limit",
     /ScalingLimited|desired replica count is more than the maximum|reached (the )?max(imum)? replicas/i,
-  ],
-  [
-    "config_error",
-    /missing (required )?(env|environment|config|configuration|variable|setting)|invalid config|configuration error|ConfigurationError|undefined (env|environment) variable|unknown option|failed to (load|parse) config|Could not resolve placeholder|CreateContainerConfigError|couldn't find key .* in Secret|secret "?[\w.-]+"? not found|KeyError\(['"][A-Z][A-Z0-9_]{2,}['"]\)|KeyError: '[A-Z][A-Z0-9_]{2,}'|environment variable .* (is )?(not set|missing|required)/i,
   ],
   [
     "queue_backlog",
@@ -334,13 +334,22 @@ function labelSignature(labels: Record<string, string>): LogSignature | null {
   return null;
 }
 
+/** Free space falling is usage rising: headroom metrics are read as the usage they leave. */
+const HEADROOM = /avail|free|remaining|headroom/i;
+function usageDirection(metricName: string, z: number): "up" | "down" {
+  const up = z >= 0;
+  const family = metricFamily(metricName);
+  const inverted = (family === "disk" || family === "memory") && HEADROOM.test(metricName);
+  return up !== inverted ? "up" : "down";
+}
+
 const IN_PROGRESS = /^(started|in_progress|pending|queued|running|progressing)$/i;
 
 export function extractSignals(context: AnalysisContext): Signals {
   const metrics = context.anomalies.map((a) => ({
     family: metricFamily(a.metric_name, a.labels),
     name: a.metric_name,
-    direction: a.z_score >= 0 ? ("up" as const) : ("down" as const),
+    direction: usageDirection(a.metric_name, a.z_score),
     zScore: a.z_score,
     deviationPercent: a.deviation_percent,
     value: a.current_value,

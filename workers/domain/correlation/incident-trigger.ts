@@ -1,3 +1,4 @@
+import { metricFamily } from "../analysis/signals";
 import type { Severity } from "../detection/anomaly";
 
 /**
@@ -21,6 +22,9 @@ export interface Signal {
   severity: Severity;
   at: number;
   metric: string;
+  /** the metric's name (`metric` is its series key) and which way it moved */
+  name?: string;
+  up?: boolean;
 }
 
 export interface RecentDeployment {
@@ -43,7 +47,25 @@ export interface IncidentDecision {
  * two anomalies of its severity, which opens an incident alone from medium up.
  */
 function weight(signal: Signal): number {
-  return SEVERITY_WEIGHT[signal.severity] * (signal.kind === "anomaly" ? 1 : 2);
+  const strong = signal.kind !== "anomaly" && !contextOnly(signal);
+  return SEVERITY_WEIGHT[signal.severity] * (strong ? 2 : 1);
+}
+
+/**
+ * Levels that hold without hurting anyone: traffic that stays high (a busy day, a scanner), CPU
+ * busy with a batch, an autoscaler doing its job. They count as one anomaly each, evidence for an
+ * incident that errors or latency make, never one by themselves.
+ */
+function contextOnly(signal: Signal): boolean {
+  if (signal.kind !== "sustained") return false;
+  const family = metricFamily(signal.name ?? signal.metric);
+  if (family === "cpu" || family === "autoscaler") return true;
+  return family === "request_rate" && signal.up !== false;
+}
+
+/** Replica counts dip in every rolling deployment: alone they do not make a deployment suspect. */
+function rolloutMechanics(signal: Signal): boolean {
+  return signal.kind === "anomaly" && metricFamily(signal.name ?? signal.metric) === "replicas";
 }
 
 export function maxSeverity(severities: Severity[]): Severity {
@@ -80,7 +102,8 @@ export function decideIncident(
           )
           .sort((a, b) => b.at - a.at)[0] ?? null);
   const evidence = counted.reduce((sum, s) => sum + weight(s), 0);
-  const score = evidence * (suspectedDeployment ? DEPLOYMENT_FACTOR : 1);
+  const suspicious = suspectedDeployment !== null && !counted.every(rolloutMechanics);
+  const score = evidence * (suspicious ? DEPLOYMENT_FACTOR : 1);
   return {
     open: counted.length > 0 && score >= INCIDENT_THRESHOLD,
     score,
