@@ -9,7 +9,7 @@ import {
   type DetectorState,
   detect,
 } from "../workers/domain/detection/detector";
-import { isHarmfulExcursion } from "../workers/domain/detection/direction";
+import { isHarmfulExcursion, persistenceConfigFor } from "../workers/domain/detection/direction";
 import {
   anchoredBaseline,
   emptyPersistence,
@@ -319,15 +319,19 @@ export class ServiceMonitor extends DurableObject<Env> {
     const current = { mean: detection.baselineMean, std: detection.baselineStdDev };
     const base = anchoredBaseline(state, current);
     const z = base.std > 0 ? (value - base.mean) / base.std : detection.zScore;
-    return trackPersistence(state, {
-      at: timestamp,
-      outside:
-        history >= PERSISTENCE_HISTORY &&
-        isHarmfulExcursion(entry.metric, value, base.mean, z, PERSISTENCE_SIGMA),
-      side: z >= 0 ? 1 : -1,
-      magnitude: Math.abs(z),
-      baseline: current,
-    });
+    return trackPersistence(
+      state,
+      {
+        at: timestamp,
+        outside:
+          history >= PERSISTENCE_HISTORY &&
+          isHarmfulExcursion(entry.metric, value, base.mean, z, PERSISTENCE_SIGMA),
+        side: z >= 0 ? 1 : -1,
+        magnitude: Math.abs(z),
+        baseline: current,
+      },
+      persistenceConfigFor(entry.metric),
+    );
   }
 
   private persistenceOf(entry: SeriesEntry): PersistenceState {

@@ -65,6 +65,58 @@ describe("levels that hold without hurting anyone open nothing by themselves", (
   });
 });
 
+describe("an incident needs a signal that hurts", () => {
+  it("traffic rising and an autoscaler adding replicas is the system coping", () => {
+    const signals: Signal[] = [
+      {
+        kind: "anomaly",
+        severity: "critical",
+        at: NOW,
+        metric: "hpa",
+        name: "kube_horizontalpodautoscaler_status_current_replicas",
+        up: true,
+      },
+      {
+        kind: "anomaly",
+        severity: "critical",
+        at: NOW,
+        metric: "rps",
+        name: "service:http_requests:rate1m",
+        up: true,
+      },
+      {
+        kind: "sustained",
+        severity: "critical",
+        at: NOW,
+        metric: "cpu#sustained",
+        name: "container_cpu_usage_cores",
+        up: true,
+      },
+    ];
+    expect(decideIncident(signals, [], NOW).open).toBe(false);
+    const slower: Signal = {
+      kind: "anomaly",
+      severity: "high",
+      at: NOW,
+      metric: "http_request_duration_ms",
+      up: true,
+    };
+    expect(decideIncident([...signals, slower], [], NOW).open).toBe(true);
+  });
+
+  it("a CPU heading for its limit is not coping: a trend opens by itself", () => {
+    const trend: Signal = {
+      kind: "sustained",
+      severity: "high",
+      at: NOW,
+      metric: "node_cpu_utilization_ratio#trend",
+      name: "node_cpu_utilization_ratio",
+      up: true,
+    };
+    expect(decideIncident([trend], [], NOW).open).toBe(true);
+  });
+});
+
 describe("a rolling deployment's replica dip", () => {
   const deployment = { id: "dep_1", version: "v4.2.7", at: NOW - MINUTE, status: "succeeded" };
   const dip: Signal = {

@@ -129,3 +129,27 @@ describe("a sustained signal opens an incident by itself", () => {
     expect(decideIncident([plain], [], at).open).toBe(false);
   });
 });
+
+describe("replica counts hold without a break, or they did not hold", () => {
+  it("a rolling restart's one-minute dips with good minutes between them are not sustained", async () => {
+    const { persistenceConfigFor } = await import("../../workers/domain/detection/direction");
+    const { emptyPersistence, trackPersistence } = await import("../../workers/domain/detection/persistence");
+    const config = persistenceConfigFor("kube_deployment_status_replicas_available");
+    const state = emptyPersistence();
+    const outside = [true, false, true, false, true, false, true];
+    const raised = outside.map((o, i) =>
+      trackPersistence(state, { at: i * 60_000, outside: o, side: -1, magnitude: 8 }, config),
+    );
+    expect(raised.every((r) => r === null)).toBe(true);
+    // a latency with the same pattern is (one good sample inside an excursion is tolerated)
+    const latency = emptyPersistence();
+    const held = outside.map((o, i) =>
+      trackPersistence(
+        latency,
+        { at: i * 60_000, outside: o, side: 1, magnitude: 8 },
+        persistenceConfigFor("http_latency_ms"),
+      ),
+    );
+    expect(held.some((r) => r !== null)).toBe(true);
+  });
+});

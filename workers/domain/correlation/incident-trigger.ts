@@ -57,7 +57,22 @@ function weight(signal: Signal): number {
  * incident that errors or latency make, never one by themselves.
  */
 function contextOnly(signal: Signal): boolean {
-  if (signal.kind !== "sustained") return false;
+  if (signal.kind !== "sustained" || isTrend(signal)) return false;
+  return harmlessAlone(signal);
+}
+
+/** A saturation metric heading for its limit travels as a sustained signal keyed `#trend`. */
+function isTrend(signal: Signal): boolean {
+  return signal.metric.endsWith("#trend");
+}
+
+/**
+ * Movements that are the system coping, not failing: more traffic, CPU working, an autoscaler
+ * adding replicas. An incident needs at least one signal that hurts (errors, latency, a resource
+ * heading for its limit, traffic that stops) besides them.
+ */
+function harmlessAlone(signal: Signal): boolean {
+  if (isTrend(signal) || signal.kind === "error_spike") return false;
   const family = metricFamily(signal.name ?? signal.metric);
   if (family === "cpu" || family === "autoscaler") return true;
   return family === "request_rate" && signal.up !== false;
@@ -104,8 +119,9 @@ export function decideIncident(
   const evidence = counted.reduce((sum, s) => sum + weight(s), 0);
   const suspicious = suspectedDeployment !== null && !counted.every(rolloutMechanics);
   const score = evidence * (suspicious ? DEPLOYMENT_FACTOR : 1);
+  const hurts = counted.some((s) => !harmlessAlone(s));
   return {
-    open: counted.length > 0 && score >= INCIDENT_THRESHOLD,
+    open: counted.length > 0 && hurts && score >= INCIDENT_THRESHOLD,
     score,
     severity: maxSeverity(counted.map((s) => s.severity)),
     signals: counted,

@@ -1,4 +1,5 @@
 import { type MetricFamily, metricFamily } from "../analysis/signals";
+import { DEFAULT_PERSISTENCE, type PersistenceConfig } from "./persistence";
 
 /**
  * Which way a metric goes wrong. Persistence pages only on that side: latency that stays low,
@@ -45,4 +46,15 @@ export function isHarmfulExcursion(
   if (zScore > 0 ? !harm.up : !harm.down) return false;
   const relative = Math.abs(value - expected) / Math.max(Math.abs(expected), 1e-9);
   return relative >= harm.minRelative;
+}
+
+/**
+ * How persistence judges a metric. Replica counts must stay down without a break: a rolling
+ * restart takes one replica out at a time, a minute each, and its dips with good minutes
+ * between them are the rollout working, not a rollout that is stuck.
+ */
+export function persistenceConfigFor(metricName: string): PersistenceConfig {
+  return metricFamily(metricName) === "replicas"
+    ? { ...DEFAULT_PERSISTENCE, gapPoints: 0 }
+    : DEFAULT_PERSISTENCE;
 }
