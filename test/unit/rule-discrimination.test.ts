@@ -183,6 +183,33 @@ describe("the rule base names the cause and the action that fits it", () => {
     expect(bestMatch(context({ logs: [["error", flood, 9]] }))?.pattern.id).toBe("disk_full");
   });
 
+  it("reads a load on the database (its host's CPU, slow statements) as the database saturating, not a traffic surge", () => {
+    const c = context({
+      anomalies: [
+        anomaly("service:http_requests:rate1m", 40),
+        anomaly("node_cpu_utilization_ratio", 30, { instance: "db1.cluster.gitlab.internal:9100" }),
+        anomaly("http_request_duration_ms", 20),
+      ],
+      logs: [
+        [
+          "warn",
+          'LOG:  duration: 906.907 ms  statement: SELECT "snippets".* FROM "snippets" WHERE "author_id" = $1',
+          8,
+        ],
+      ],
+    });
+    expect(bestMatch(c)?.pattern.id).toBe("db_saturation");
+    expect(first(c)).toBe("kill_long_queries");
+    const surge = context({
+      anomalies: [
+        anomaly("service:http_requests:rate1m", 40),
+        anomaly("node_cpu_utilization_ratio", 30, { instance: "web-3:9100" }),
+        anomaly("http_request_duration_ms", 20),
+      ],
+    });
+    expect(bestMatch(surge)?.pattern.id).toBe("traffic_surge");
+  });
+
   it("does not lift a suspicion on weak evidence", () => {
     expect(suspicionCleared(undefined)).toBeNull();
     const weak = bestMatch(context({ logs: [["error", "Error: connect ECONNREFUSED 10.0.0.1:443", 1]] }));

@@ -16,6 +16,7 @@ const LOG_LABELS: Record<LogSignature, string> = {
   config_error: "configuration errors",
   schema_mismatch: "database schema mismatches",
   db_timeout: "database query timeouts",
+  slow_query: "queries over the database's slow-query threshold",
   db_wraparound: "a database refusing writes until it is vacuumed (transaction ID wraparound)",
   db_connection_limit: "a database at its connection limit",
   dns_missing: "host names that do not resolve (the record is gone)",

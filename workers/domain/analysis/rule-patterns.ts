@@ -205,6 +205,7 @@ export const RULE_PATTERNS: RulePattern[] = [
     title: "Database saturated or slow",
     anyOf: [
       logs("db_timeout", 35),
+      logs("slow_query", 30),
       metric("db_latency", "up", 30),
       metric("db_load", "up", 35),
       metric("db_connections", "up", 20),
@@ -457,8 +458,9 @@ export const RULE_PATTERNS: RulePattern[] = [
     // held at the autoscaler's maximum: raising it comes first (autoscaler_at_max)
     against: [
       metric("db_connections", "up", 15),
-      metric("db_load", "up", 15),
+      metric("db_load", "up", 20),
       logs("db_timeout", 20),
+      logs("slow_query", 20),
       logs("autoscaler_limit", 30),
     ],
     cause: "Incoming traffic to {service} is far above normal and exceeds its capacity",

@@ -88,10 +88,19 @@ function familyFromLabels(labels: Record<string, string>): MetricFamily | null {
   return null;
 }
 
+/** A host's CPU or load on a database host is the database's load, not the service's. */
+const DATABASE_HOST = /(^|[^a-z])(db|database|postgres|pg|mysql|mariadb|mongo|sql)[\w-]*([^a-z]|$)/i;
+function onDatabaseHost(family: MetricFamily, labels: Record<string, string>): boolean {
+  if (family !== "cpu" && family !== "memory") return false;
+  const host = labels.instance ?? labels.host ?? labels.node ?? labels.hostname ?? "";
+  return DATABASE_HOST.test(host);
+}
+
 export function metricFamily(metricName: string, labels: Record<string, string> = {}): MetricFamily {
   const byLabels = familyFromLabels(labels);
   if (byLabels) return byLabels;
-  for (const [family, pattern] of FAMILY_PATTERNS) if (pattern.test(metricName)) return family;
+  for (const [family, pattern] of FAMILY_PATTERNS)
+    if (pattern.test(metricName)) return onDatabaseHost(family, labels) ? "db_load" : family;
   return "other";
 }
 
@@ -101,6 +110,7 @@ export type LogSignature =
   | "config_error"
   | "schema_mismatch"
   | "db_timeout"
+  | "slow_query"
   | "db_wraparound"
   | "deadlock"
   | "pool_exhausted"
@@ -186,9 +196,11 @@ const LOG_PATTERNS: [LogSignature, RegExp][] = [
     /relation "?[\w.]+"? does not exist|no such (column|table)|column "?[\w.]+"? does not exist|unknown column|migration (failed|error)|Table '[\w.]+' doesn't exist|undefined column/i,
   ],
   ["db_wraparound", /wraparound|database is not accepting commands|autovacuum|VACUUM/i],
+  // Postgres' log_min_duration_statement and MySQL's slow log: queries over their threshold
+  ["slow_query", /LOG:\s+duration: [\d.]+ ms\s+(statement|execute)|# Query_time: [\d.]+|slow query/i],
   [
     "db_timeout",
-    /statement timeout|query (timed out|timeout)|canceling statement due to|slow query|SequelizeConnectionAcquireTimeoutError|database (timeout|timed out)|QueryTimeout|StatementTimeout|QueryCanceled|maximum statement execution time|waiting for a response from the last query|Query execution was interrupted/i,
+    /statement timeout|query (timed out|timeout)|canceling statement due to|SequelizeConnectionAcquireTimeoutError|database (timeout|timed out)|QueryTimeout|StatementTimeout|QueryCanceled|maximum statement execution time|waiting for a response from the last query|Query execution was interrupted/i,
   ],
   [
     "rate_limited",
