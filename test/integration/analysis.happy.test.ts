@@ -113,6 +113,28 @@ describe("Ollama through the ollama client, against a server speaking /api/chat"
 });
 
 describe("Workers AI through the AI binding", () => {
+  it("refuses an answer the evidence contradicts and falls through to the rule base", async () => {
+    const ai = workersAi(() => ({ response: JSON.stringify(VALID_MODEL_ANALYSIS) }));
+    const context = {
+      ...poolExhaustionContext(),
+      error_logs: Array.from({ length: 12 }, (_, i) => ({
+        timestamp: new Date(Date.now() - i * 5_000).toISOString(),
+        level: "error",
+        message:
+          "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+      })),
+    };
+    const result = await routeAnalysis(
+      deps(),
+      [new WorkersAiProvider(ai, "@cf/meta/llama-3.1-8b-instruct")],
+      { orgId: `org_${crypto.randomUUID()}`, aiCallsPerDay: 100, context },
+    );
+    expect(result.provider).toBe("rules");
+    expect(result.attempts.map((a) => a.outcome)).toEqual(["contradicted", "answered"]);
+    expect(result.attempts[0]?.detail).toMatch(/rolls back the deployment first, but the evidence points at/);
+    expect(result.analysis.recommended_actions[0]?.kind).toBe("failover_dependency");
+  });
+
   it("parses a string response and records usage", async () => {
     const ai = workersAi(() => ({
       response: JSON.stringify(VALID_MODEL_ANALYSIS),

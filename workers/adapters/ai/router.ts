@@ -1,4 +1,5 @@
 import { type Analysis, type AnalysisContext, analysisSchema } from "../../domain/analysis/analysis-schema";
+import { reviewAnswer } from "../../domain/analysis/answer-review";
 import { buildPrompt, estimateTokens, extractJson } from "../../domain/analysis/prompt";
 import { analyseWithRules } from "../../domain/analysis/rule-engine";
 import { backoffDelay, MAX_RETRIES } from "../../domain/resilience/backoff";
@@ -9,6 +10,7 @@ import { type AiProvider, MAX_ANSWER_TOKENS, ProviderError } from "./provider";
 export type AttemptOutcome =
   | "answered"
   | "invalid_answer"
+  | "contradicted"
   | "failed"
   | "circuit_open"
   | "too_large"
@@ -122,9 +124,16 @@ export async function routeAnalysis(
           request.orgId,
           (answer.tokensIn ?? promptTokens) + (answer.tokensOut ?? 0),
         );
-        attempt("answered", tries);
+        // The provider worked; its answer must still agree with the evidence.
+        const review = reviewAnswer(parsed.data, request.context);
+        if (!review.ok) {
+          attempt("contradicted", tries, review.reason);
+          invalid = true;
+          break;
+        }
+        attempt("answered", tries, review.notes.join("; ") || undefined);
         return {
-          analysis: parsed.data,
+          analysis: review.analysis,
           provider: provider.name,
           model: answer.model,
           latencyMs: deps.now() - callStarted,
