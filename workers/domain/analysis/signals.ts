@@ -238,7 +238,7 @@ const LOG_PATTERNS: [LogSignature, RegExp][] = [
   ],
   [
     "dependency_unavailable",
-    /service unavailable|ServiceUnavailable|no healthy upstream|NotEnoughReplicas|LEADER_NOT_AVAILABLE|NotLeaderForPartition|Broker may not be available|NoBrokersAvailable|UNAVAILABLE:|\bUF,|\bUH\b|\bURX\b/i,
+    /service unavailable|ServiceUnavailable|no healthy upstream|NotEnoughReplicas|LEADER_NOT_AVAILABLE|NotLeaderForPartition|Broker may not be available|NoBrokersAvailable|UNAVAILABLE:|code = Unavailable|ServerBusy|server is busy|\bUF,|\bUH\b|\bURX\b/i,
   ],
   [
     "upstream_5xx",
@@ -255,7 +255,7 @@ const LOG_PATTERNS: [LogSignature, RegExp][] = [
   ],
   [
     "access_denied",
-    /AccessDenied|is not authorized to perform|not authorized to access|PERMISSION_DENIED|AuthorizationFailed|does not have (the )?permission|\b403\b|forbidden/i,
+    /AccessDenied|is not authorized to perform|code = PermissionDenied|Permission '[^']+' denied|does not have authorization to perform|not authorized to access|PERMISSION_DENIED|AuthorizationFailed|does not have (the )?permission|\b403\b|forbidden/i,
   ],
   [
     "auth_failure",
@@ -268,7 +268,7 @@ const LOG_PATTERNS: [LogSignature, RegExp][] = [
   ],
   [
     "queue_backlog",
-    /consumer lag|backlog|queue (is )?full|messages? (pending|waiting)|offset lag|visibility timeout/i,
+    /consumer lag|backlog|queue (is )?full|messages? (pending|waiting)|offset lag|visibility timeout|resource (limit )?alarm|connection\.blocked|Publishers will be blocked/i,
   ],
   [
     "code_exception",
