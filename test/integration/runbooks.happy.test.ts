@@ -233,6 +233,52 @@ on_failure:
     ]);
   });
 
+  it("runs the on_failure step a failed step names, and the run ends failed", async () => {
+    const tenant = await registerTenant();
+    const source = `name: Check or page
+steps:
+  - check:
+      metric: http_latency_p99
+      below: 200
+    on_failure: page
+  - notify: "all good"
+on_failure:
+  - notify: "not reached: the target comes first"
+  - id: page
+    notify: "paging the on-call"
+`;
+    const runbook = await create(tenant, source);
+    const started = await api(`/api/runbooks/${runbook.id}/run`, {
+      token: tenant.token,
+      body: { service: "checkout" },
+    });
+    // before the fix the target was looked up in steps only: index -1, and the run "succeeded"
+    expect(started.body.run.status).toBe("failed");
+    expect(started.body.run.log.map((l: { message: string }) => l.message)).toEqual([
+      "no recent data for http_latency_p99",
+      "running on_failure steps",
+      "notified: paging the on-call",
+    ]);
+  });
+
+  it("refuses an on_failure target that no step has, in either list", async () => {
+    const tenant = await registerTenant();
+    const res = await api("/api/runbooks", {
+      token: tenant.token,
+      body: {
+        source: `name: Bad target
+steps:
+  - notify: "hi"
+on_failure:
+  - action: restart_service
+    on_failure: nowhere
+`,
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body)).toContain("on_failure.0.on_failure: no step has the id");
+  });
+
   it("starts on its own when an incident fits its triggers, once", async () => {
     const tenant = await registerTenant();
     await create(tenant, RESTART_AND_CHECK);

@@ -2,43 +2,30 @@ import { and, eq, inArray, lte, or } from "drizzle-orm";
 import { newId } from "../auth/tokens";
 import { actionRuns, notifications, organizations, runbookRuns } from "../db/schema";
 import { catalogEntry, validateParams } from "../domain/remediation/catalog";
-import { durationMs, type Runbook, type RunbookStep } from "../domain/runbooks/runbook-schema";
+import {
+  currentStep,
+  type Decision,
+  isTerminal,
+  type RunCursor,
+  type RunEffect,
+  type StepFacts,
+  transition,
+} from "../domain/runbooks/runbook-machine";
 import type { Services } from "../services/container";
 import { loadSlackSecret } from "../services/integrations";
 
 type Run = typeof runbookRuns.$inferSelect;
-type Decision = { type: "approved" | "rejected"; by: string };
 
 /** Steps one advance may take before it yields (a runbook of notifications finishes in one go). */
 const MAX_STEPS_PER_ADVANCE = 25;
 
-interface Cursor {
-  status: Run["status"];
-  stepIndex: number;
-  inFailureBranch: boolean;
-  resumeAt: number | null;
-  actionRunId: string | null;
-  log: Record<string, unknown>[];
-}
-
-function stepsOf(def: Runbook, failureBranch: boolean): RunbookStep[] {
-  return failureBranch ? def.on_failure : def.steps;
-}
-
-function describe(step: RunbookStep): string {
-  if ("action" in step) return `action ${step.action}`;
-  if ("wait" in step) return `wait ${step.wait}`;
-  if ("check" in step) return `check ${step.check.metric}`;
-  if ("notify" in step) return "notify";
-  return "approval";
-}
-
 /**
- * Moves a runbook run forward as far as it can go now: actions are queued as action runs and
- * waited for, waits set a resume time, checks read the service's metrics, notifications go to
- * Slack or the outbox, approvals wait for a person. A failed step goes where its on_failure says
- * (a step id, continue, or abort), and aborting runs the runbook's on_failure steps. The run's
- * version is compare-and-set at every save, so two advances never both act on one step.
+ * Moves a runbook run forward as far as it can go now. The run's state machine
+ * (domain/runbooks/runbook-machine.ts) decides; this gathers the facts each step needs (the
+ * action run it waits for, whether actions are paused, a check's verdict on the metrics),
+ * carries out the effects (queue an action run, notify, ask for an approval) and saves the
+ * cursor. The run's version is compare-and-set at the save, so two advances never both act on
+ * one step.
  */
 export async function advanceRunbookRun(
   services: Services,
@@ -46,210 +33,36 @@ export async function advanceRunbookRun(
   decision?: Decision,
 ): Promise<Run["status"] | null> {
   const run = await services.db.select().from(runbookRuns).where(eq(runbookRuns.id, runId)).get();
-  if (!run || ["succeeded", "failed", "cancelled"].includes(run.status)) return run?.status ?? null;
+  if (!run || isTerminal(run.status)) return run?.status ?? null;
   const now = services.now();
-  const cur: Cursor = {
+  let cursor: RunCursor = {
     status: run.status,
     stepIndex: run.stepIndex,
     inFailureBranch: run.inFailureBranch,
     resumeAt: run.resumeAt,
     actionRunId: run.actionRunId,
-    log: [...run.log],
+    log: [...(run.log as unknown as RunCursor["log"])],
   };
-  const note = (step: RunbookStep | null, ok: boolean, message: string) =>
-    cur.log.push({
-      at: now,
-      branch: cur.inFailureBranch ? "on_failure" : "steps",
-      step: cur.stepIndex,
-      kind: step ? describe(step) : "runbook",
-      ok,
-      message,
-    });
-  const next = () => {
-    cur.stepIndex++;
-    cur.status = "running";
-    cur.resumeAt = null;
-    cur.actionRunId = null;
-  };
-  const failStep = (step: RunbookStep, message: string) => {
-    note(step, false, message);
-    const target = "on_failure" in step ? step.on_failure : undefined;
-    if (target === "continue") return next();
-    if (target && target !== "abort") {
-      const index = run.definition.steps.findIndex((s) => s.id === target);
-      cur.inFailureBranch = false;
-      cur.stepIndex = index;
-      cur.status = "running";
-      cur.resumeAt = null;
-      cur.actionRunId = null;
-      return;
-    }
-    if (!cur.inFailureBranch && run.definition.on_failure.length > 0) {
-      cur.inFailureBranch = true;
-      cur.stepIndex = 0;
-      cur.status = "running";
-      cur.actionRunId = null;
-      cur.resumeAt = null;
-      // Remember that the run failed even if its on_failure steps all succeed.
-      cur.log.push({
-        at: now,
-        branch: "steps",
-        kind: "runbook",
-        ok: false,
-        message: "running on_failure steps",
-      });
-      return;
-    }
-    cur.status = "failed";
-  };
-
-  let yielded = false;
-  for (let taken = 0; taken < MAX_STEPS_PER_ADVANCE && !yielded; taken++) {
-    if (cur.status === "failed") break;
-    const steps = stepsOf(run.definition, cur.inFailureBranch);
-    const step = steps[cur.stepIndex];
-    if (!step) {
-      const failedBefore = cur.inFailureBranch || cur.log.some((l) => l.kind === "runbook" && l.ok === false);
-      cur.status = failedBefore ? "failed" : "succeeded";
-      break;
-    }
-    if ("action" in step) {
-      if (run.dryRun) {
-        note(step, true, `would run ${step.action} with ${JSON.stringify(step.params)}`);
-        next();
-        continue;
-      }
-      if (cur.status === "awaiting_action" && cur.actionRunId) {
-        const action = await services.db
-          .select()
-          .from(actionRuns)
-          .where(eq(actionRuns.id, cur.actionRunId))
-          .get();
-        if (!action || ["failed", "rejected", "expired"].includes(action.status)) {
-          failStep(
-            step,
-            `${step.action} ${action?.status ?? "vanished"}${action?.result?.error ? `: ${String(action.result.error)}` : ""}`,
-          );
-        } else if (action.result !== null || action.status === "succeeded") {
-          note(step, true, `${step.action} ran: ${String(action.result?.summary ?? action.status)}`);
-          next();
-        } else {
-          yielded = true;
-        }
-        continue;
-      }
-      const paused = await services.db
-        .select({ at: organizations.actionsPausedAt })
-        .from(organizations)
-        .where(eq(organizations.id, run.orgId))
-        .get();
-      if (paused?.at != null) {
-        failStep(step, "automatic execution is paused for the organisation");
-        continue;
-      }
-      if (!run.incidentId || !run.service) {
-        failStep(step, "an action step needs an incident (start the runbook from one)");
-        continue;
-      }
-      const params = validateParams(step.action, step.params);
-      const id = newId("act");
-      await services.db.insert(actionRuns).values({
-        id,
-        orgId: run.orgId,
-        incidentId: run.incidentId,
-        analysisId: `runbook:${run.id}:${cur.inFailureBranch ? "f" : "s"}${cur.stepIndex}`,
-        service: run.service,
-        environment: run.environment ?? "production",
-        kind: step.action,
-        title: `${step.action} (runbook step ${cur.stepIndex + 1})`,
-        reasoning: `Step ${cur.stepIndex + 1} of runbook "${run.definition.name}"`,
-        risk: catalogEntry(step.action)?.risk ?? "medium",
-        priority: 1,
-        confidence: 100,
-        params: params.ok ? params.params : {},
-        status: "approved",
-        decidedBy: run.startedBy,
-        decidedVia: "runbook",
-        decidedAt: now,
-        updatedAt: now,
-      });
-      await services.actions.send({ type: "action.execute", org_id: run.orgId, action_run_id: id });
-      note(step, true, `queued ${step.action} as ${id}`);
-      cur.status = "awaiting_action";
-      cur.actionRunId = id;
-      yielded = true;
-      continue;
-    }
-    if ("wait" in step) {
-      if (run.dryRun) {
-        note(step, true, `would wait ${step.wait}`);
-        next();
-      } else if (cur.status === "waiting" && cur.resumeAt !== null && cur.resumeAt <= now) {
-        note(step, true, `waited ${step.wait}`);
-        next();
-      } else if (cur.status !== "waiting") {
-        cur.status = "waiting";
-        cur.resumeAt = now + durationMs(step.wait);
-        yielded = true;
-      } else {
-        yielded = true;
-      }
-      continue;
-    }
-    if ("check" in step) {
-      if (run.dryRun) {
-        note(step, true, `would check ${step.check.metric}`);
-        next();
-        continue;
-      }
-      const verdict = await checkMetric(services, run, step.check, now);
-      if (verdict.ok) {
-        note(step, true, verdict.message);
-        next();
-      } else failStep(step, verdict.message);
-      continue;
-    }
-    if ("notify" in step) {
-      if (!run.dryRun)
-        await notify(services, run, step.notify, `${cur.inFailureBranch ? "f" : "s"}${cur.stepIndex}`);
-      note(step, true, `${run.dryRun ? "would notify" : "notified"}: ${step.notify}`);
-      next();
-      continue;
-    }
-    // approval
-    if (run.dryRun) {
-      note(step, true, `would ask: ${step.approval}`);
-      next();
-    } else if (cur.status === "awaiting_approval" && decision) {
-      if (decision.type === "approved") {
-        note(step, true, `approved by ${decision.by}`);
-        next();
-      } else failStep(step, `rejected by ${decision.by}`);
-      decision = undefined;
-    } else {
-      if (cur.status !== "awaiting_approval") {
-        await notify(
-          services,
-          run,
-          `Runbook "${run.definition.name}" asks: ${step.approval}`,
-          `a${cur.stepIndex}`,
-        );
-      }
-      cur.status = "awaiting_approval";
-      yielded = true;
-    }
+  let pendingDecision = decision;
+  for (let taken = 0; taken < MAX_STEPS_PER_ADVANCE && !isTerminal(cursor.status); taken++) {
+    const facts = await factsFor(services, run, cursor, now, pendingDecision);
+    const step = transition(run.definition, cursor, facts);
+    if (facts.decision) pendingDecision = undefined;
+    for (const effect of step.effects) await carryOut(services, run, effect, now);
+    cursor = step.cursor;
+    if (step.yielded) break;
   }
 
-  const final = cur.status === "succeeded" || cur.status === "failed";
+  const final = cursor.status === "succeeded" || cursor.status === "failed";
   const saved = await services.db
     .update(runbookRuns)
     .set({
-      status: cur.status,
-      stepIndex: cur.stepIndex,
-      inFailureBranch: cur.inFailureBranch,
-      resumeAt: cur.resumeAt,
-      actionRunId: cur.actionRunId,
-      log: cur.log.slice(-200),
+      status: cursor.status,
+      stepIndex: cursor.stepIndex,
+      inFailureBranch: cursor.inFailureBranch,
+      resumeAt: cursor.resumeAt,
+      actionRunId: cursor.actionRunId,
+      log: cursor.log.slice(-200) as unknown as Run["log"],
       version: run.version + 1,
       updatedAt: now,
       finishedAt: final ? now : null,
@@ -257,6 +70,82 @@ export async function advanceRunbookRun(
     .where(and(eq(runbookRuns.id, run.id), eq(runbookRuns.version, run.version)))
     .returning({ status: runbookRuns.status });
   return saved[0]?.status ?? null;
+}
+
+/** What the current step needs to know, read only when it needs it. */
+async function factsFor(
+  services: Services,
+  run: Run,
+  cursor: RunCursor,
+  now: number,
+  decision: Decision | undefined,
+): Promise<StepFacts> {
+  const facts: StepFacts = { now, dryRun: run.dryRun };
+  const step = currentStep(run.definition, cursor);
+  if (!step || run.dryRun) return facts;
+  if ("action" in step) {
+    if (cursor.status === "awaiting_action" && cursor.actionRunId) {
+      const action = await services.db
+        .select()
+        .from(actionRuns)
+        .where(eq(actionRuns.id, cursor.actionRunId))
+        .get();
+      facts.action = action
+        ? {
+            status: action.status,
+            ...(action.result !== null ? { summary: String(action.result.summary ?? action.status) } : {}),
+            ...(action.result?.error ? { error: String(action.result.error) } : {}),
+          }
+        : null;
+      return facts;
+    }
+    const paused = await services.db
+      .select({ at: organizations.actionsPausedAt })
+      .from(organizations)
+      .where(eq(organizations.id, run.orgId))
+      .get();
+    facts.actionsPaused = paused?.at != null;
+    facts.hasTarget = Boolean(run.incidentId && run.service);
+    facts.newActionRunId = newId("act");
+    return facts;
+  }
+  if ("check" in step) facts.check = await checkMetric(services, run, step.check, now);
+  if ("approval" in step && cursor.status === "awaiting_approval" && decision) facts.decision = decision;
+  return facts;
+}
+
+async function carryOut(services: Services, run: Run, effect: RunEffect, now: number): Promise<void> {
+  if (effect.type === "notify" || effect.type === "ask_approval") {
+    await notify(services, run, effect.text, effect.key);
+    return;
+  }
+  if (!run.incidentId || !run.service) return;
+  const params = validateParams(effect.kind, effect.params);
+  await services.db.insert(actionRuns).values({
+    id: effect.actionRunId,
+    orgId: run.orgId,
+    incidentId: run.incidentId,
+    analysisId: `runbook:${run.id}:${effect.key}`,
+    service: run.service,
+    environment: run.environment ?? "production",
+    kind: effect.kind,
+    title: `${effect.kind} (runbook step ${effect.stepNumber})`,
+    reasoning: `Step ${effect.stepNumber} of runbook "${run.definition.name}"`,
+    risk: catalogEntry(effect.kind)?.risk ?? "medium",
+    priority: 1,
+    confidence: 100,
+    params: params.ok ? params.params : {},
+    status: "approved",
+    decidedBy: run.startedBy,
+    decidedVia: "runbook",
+    decidedAt: now,
+    updatedAt: now,
+  });
+  await services.actions.send({
+    type: "action.execute",
+    org_id: run.orgId,
+    action_run_id: effect.actionRunId,
+  });
 }
 
 async function checkMetric(

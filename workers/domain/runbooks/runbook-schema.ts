@@ -148,14 +148,17 @@ export function parseRunbook(text: string): ParsedRunbook {
       }
     });
   }
-  runbook.steps.forEach((step, i) => {
-    const target = "on_failure" in step ? step.on_failure : undefined;
-    if (target && target !== "abort" && target !== "continue" && !ids.has(target)) {
-      problems.push(
-        at(offsetOf(["steps", i, "on_failure"]), `steps.${i}.on_failure: no step has the id "${target}"`),
-      );
-    }
-  });
+  // A target may be a step of either list (runbook-machine.ts resolves both); every step that
+  // can fail, in either list, must name one that exists.
+  for (const [list, steps] of allSteps)
+    steps.forEach((step, i) => {
+      const target = "on_failure" in step ? step.on_failure : undefined;
+      if (target && target !== "abort" && target !== "continue" && !ids.has(target)) {
+        problems.push(
+          at(offsetOf([list, i, "on_failure"]), `${list}.${i}.on_failure: no step has the id "${target}"`),
+        );
+      }
+    });
   if (problems.length > 0) return { ok: false, errors: problems.sort((a, b) => a.line - b.line) };
   return { ok: true, runbook };
 }
