@@ -1,3 +1,4 @@
+import type { AnalysisMessage } from "../workers/contracts/messages";
 import {
   type AnalysisWait,
   analysisDeadline,
@@ -5,7 +6,6 @@ import {
   type PendingAnalysis,
 } from "../workers/domain/correlation/analysis-wait";
 import type { Anomaly } from "../workers/domain/detection/anomaly";
-import type { AnalysisMessage } from "../workers/jobs/queue-consumer";
 import { contextTemplates } from "./monitor-templates";
 import type { MonitorContext } from "./monitor-types";
 

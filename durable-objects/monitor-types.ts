@@ -1,4 +1,5 @@
 import type { Database } from "../workers/adapters/db/client";
+import type { AnalysisQueue } from "../workers/contracts/messages";
 import type { Signal } from "../workers/domain/correlation/incident-trigger";
 import type { Anomaly } from "../workers/domain/detection/anomaly";
 
@@ -38,6 +39,19 @@ export interface PendingAlert {
 export interface MonitorContext {
   sql: SqlStorage;
   db: Database;
-  queue: Queue<unknown>;
+  queue: AnalysisQueue;
   identity: MonitorIdentity;
+}
+
+/**
+ * The bindings and variables a monitor uses: a part of the Worker's Env, declared here so the
+ * object does not import the Worker's environment (which names the object's class).
+ */
+export interface MonitorEnv {
+  DB: D1Database;
+  ANALYSIS_QUEUE: AnalysisQueue;
+  /** ms between checkpoints of series states and rollups (default 1000) */
+  MONITOR_CHECKPOINT_MS?: string;
+  /** seconds an opened incident's analysis waits at most to gather evidence (default 30) */
+  ANALYSIS_GROUP_WAIT_SECONDS?: string;
 }

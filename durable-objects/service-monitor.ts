@@ -26,7 +26,6 @@ import {
   packedPoints,
   type SeriesPack,
 } from "../workers/domain/ingest/series-pack";
-import type { Env } from "../workers/env";
 import { dispatchDueAnalyses, noteDataTime } from "./monitor-analysis";
 import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
@@ -46,6 +45,7 @@ import type {
   IdentifyResult,
   IngestResult,
   MonitorContext,
+  MonitorEnv,
   MonitorIdentity,
   PendingAlert,
 } from "./monitor-types";
@@ -109,7 +109,7 @@ const CLOSE_IDLE_MINUTES_MS = 90_000;
  * Everything it needs after an eviction or restart is in storage; the in-memory series map is
  * only a cache.
  */
-export class ServiceMonitor extends DurableObject<Env> {
+export class ServiceMonitor extends DurableObject<MonitorEnv> {
   private readonly series = new Map<string, SeriesEntry>();
   private readonly seriesById = new Map<number, SeriesEntry>();
   private identity: MonitorIdentity | null = null;
@@ -126,7 +126,7 @@ export class ServiceMonitor extends DurableObject<Env> {
   /** log templates per environment (their clusters are written with each logs call) */
   private readonly templates = new MonitorTemplates(this.ctx.storage.sql);
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: MonitorEnv) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       applyMonitorSchema(this.ctx.storage.sql);

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import type { ActionMessage, AnalysisMessage } from "./contracts/messages";
 
 /** The Worker's bindings and variables (wrangler.toml, `.dev.vars`, Worker secrets). */
 export interface Env {
   DB: D1Database;
   SERVICE_MONITOR: DurableObjectNamespace<import("../durable-objects/service-monitor").ServiceMonitor>;
-  ANALYSIS_QUEUE: Queue<unknown>;
-  ACTIONS_QUEUE: Queue<unknown>;
+  ANALYSIS_QUEUE: Queue<AnalysisMessage>;
+  ACTIONS_QUEUE: Queue<ActionMessage>;
   ASSETS?: Fetcher;
   /** Workers AI: bound in production only (it needs a Cloudflare account), so always optional. */
   AI?: Ai;

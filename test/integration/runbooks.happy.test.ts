@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { resumeRunbookRuns } from "../../workers/jobs/runbook-engine";
 import { createServices } from "../../workers/services/container";
+import { resumeRunbookRuns } from "../../workers/services/runbook-runs";
 import { AGENT_SECRET } from "../support/mock-providers";
 import { analyse, openIncident, poolExhaustionContext, providersBase, received } from "./analysis-harness";
 import { addMember, api, expectError, registerTenant, type Tenant } from "./harness";

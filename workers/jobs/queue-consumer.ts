@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { providersFor } from "../adapters/ai/providers-for";
 import { isConstraintError } from "../adapters/db/constraint-error";
 import { SlackRetryLater } from "../adapters/slack/slack-client";
 import { newId } from "../auth/tokens";
+import { actionMessageSchema, analysisMessageSchema } from "../contracts/messages";
 import { analysisJobs, incidentEvents } from "../db/schema";
 import { backoffDelay } from "../domain/resilience/backoff";
 import type { Env } from "../env";
@@ -11,16 +12,6 @@ import { createServices, type Services } from "../services/container";
 import { analyseIncident, IncidentGone } from "./analyse-incident";
 import { failStuckRun, runAction } from "./run-action";
 
-/** An `analysis` message: the incident to analyse and its context. Producers and the consumer share this shape. */
-export const analysisMessageSchema = z.object({
-  type: z.literal("incident.opened"),
-  org_id: z.string(),
-  incident_id: z.string(),
-  /** anomalies, error logs of the last 10 minutes, deployments of the last 30 minutes, service metadata */
-  context: z.record(z.string(), z.unknown()).default({}),
-});
-
-export type AnalysisMessage = z.input<typeof analysisMessageSchema>;
 type ParsedMessage = z.output<typeof analysisMessageSchema>;
 
 /** Deliveries of a message before the platform moves it to the dead-letter queue (max_retries 3). */
@@ -127,12 +118,6 @@ async function recordDeadLetter(services: Services, message: ParsedMessage, atte
     createdAt: services.now(),
   });
 }
-
-const actionMessageSchema = z.object({
-  type: z.literal("action.execute"),
-  org_id: z.string(),
-  action_run_id: z.string(),
-});
 
 /**
  * The actions queue: each message runs one approved action (see runAction: a run starts once and

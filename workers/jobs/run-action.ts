@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { ExecutorError } from "../adapters/executors/executor";
 import { newId } from "../auth/tokens";
+import type { ActionMessage } from "../contracts/messages";
 import { actionRuns, incidentEvents } from "../db/schema";
 import type { Services } from "../services/container";
 import { prepareExecution } from "../services/executors";
-import type { ActionMessage } from "../services/remediation";
 
 /** Executor calls for one run: beyond this many, a transient failure becomes a failed run. */
 export const MAX_EXECUTION_ATTEMPTS = 3;

@@ -2,10 +2,10 @@ import { lt } from "drizzle-orm";
 import { aiUsage, webhookEvents } from "../db/schema";
 import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
+import { resumeRunbookRuns } from "../services/runbook-runs";
 import { purgeSessions } from "../services/sessions";
 import { purgeSlackLinkProofs } from "../services/slack-identity";
 import { checkOutcomes } from "./outcome-check";
-import { resumeRunbookRuns } from "./runbook-engine";
 import { expireSubscriptions, sendTrialReminders } from "./subscription-jobs";
 
 export const CRON = {

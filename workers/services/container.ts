@@ -7,6 +7,7 @@ import { Mailer } from "../adapters/email/mailer";
 import { KeyCache } from "../adapters/key-cache";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
 import { SlackClient } from "../adapters/slack/slack-client";
+import type { ActionQueue } from "../contracts/messages";
 import { type AppConfig, type Env, loadConfig } from "../env";
 import type { Principal } from "./principal";
 
@@ -32,7 +33,7 @@ export interface Services {
   monitors: MonitorClient;
   slack: SlackClient;
   /** approved action runs go here to be executed (the actions queue) */
-  actions: import("./remediation").ActionQueue;
+  actions: ActionQueue;
   /** verified API keys of this isolate; revoking a key evicts it here */
   keys: KeyCache<Extract<Principal, { kind: "api_key" }>>;
 }

@@ -17,17 +17,6 @@ import type { RequestMeta, Services } from "./container";
 import { learnedValues } from "./learning";
 import type { Principal } from "./principal";
 
-/** A message on the actions queue: run this approved action. */
-export interface ActionMessage {
-  type: "action.execute";
-  org_id: string;
-  action_run_id: string;
-}
-
-export interface ActionQueue {
-  send(message: ActionMessage): Promise<void>;
-}
-
 export async function autonomyPolicy(
   services: Services,
   orgId: string,

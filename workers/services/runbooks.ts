@@ -3,10 +3,10 @@ import { newId } from "../auth/tokens";
 import { incidents, runbookRuns, runbooks } from "../db/schema";
 import { parseRunbook, type TriggerSubject, triggersMatch } from "../domain/runbooks/runbook-schema";
 import { ApiError, notFound } from "../errors";
-import { advanceRunbookRun } from "../jobs/runbook-engine";
 import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import type { Principal } from "./principal";
+import { advanceRunbookRun } from "./runbook-runs";
 
 type User = Extract<Principal, { kind: "user" }>;
 

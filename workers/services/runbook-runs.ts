@@ -11,8 +11,8 @@ import {
   type StepFacts,
   transition,
 } from "../domain/runbooks/runbook-machine";
-import type { Services } from "../services/container";
-import { loadSlackSecret } from "../services/integrations";
+import type { Services } from "./container";
+import { loadSlackSecret } from "./integrations";
 
 type Run = typeof runbookRuns.$inferSelect;
 

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/**
+ * The queue messages, in one neutral module that producers (the ServiceMonitor, services) and
+ * consumers (jobs/queue-consumer.ts) both import: neither depends on the other to agree on a
+ * shape. A consumer parses every message with these schemas; a message out of shape is
+ * acknowledged and logged (retrying cannot fix it).
+ */
+
+/** `deployr-analysis`: an opened incident to analyse, with the context its monitor gathered. */
+export const analysisMessageSchema = z.object({
+  type: z.literal("incident.opened"),
+  org_id: z.string(),
+  incident_id: z.string(),
+  /** the AnalysisContext (domain/analysis/analysis-schema.ts), parsed leniently by the analyser */
+  context: z.record(z.string(), z.unknown()).default({}),
+});
+export type AnalysisMessage = z.input<typeof analysisMessageSchema>;
+
+/** `deployr-actions`: run this approved action. */
+export const actionMessageSchema = z.object({
+  type: z.literal("action.execute"),
+  org_id: z.string(),
+  action_run_id: z.string(),
+});
+export type ActionMessage = z.output<typeof actionMessageSchema>;
+
+/** A producer of one kind of message (a Queue binding, typed by what it carries). */
+export interface MessageQueue<M> {
+  send(message: M): Promise<void>;
+}
+
+export type AnalysisQueue = MessageQueue<AnalysisMessage>;
+export type ActionQueue = MessageQueue<ActionMessage>;
