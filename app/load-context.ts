@@ -11,5 +11,7 @@ declare module "@remix-run/cloudflare" {
     };
     /** the Worker's services for this request (one key cache for the API and the dashboard) */
     services: Services;
+    /** this request's CSP nonce: Remix's inline scripts carry it */
+    cspNonce: string;
   }
 }

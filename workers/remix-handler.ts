@@ -17,9 +17,11 @@ export function serveDashboard(
   env: Env,
   ctx: ExecutionContext,
   services: Services,
+  nonce: string,
 ): Promise<Response> {
   return handleRemixRequest(request, {
     cloudflare: { env, ctx, cf: request.cf, caches },
     services,
+    cspNonce: nonce,
   });
 }

@@ -15,9 +15,26 @@ const SCREENSHOTS = ".e2e/screenshots";
 
 let browser: Browser;
 
+/** What any page logged about the Content Security Policy refusing a script, a style or a request. */
+const cspViolations: string[] = [];
+
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await launchBrowser();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on("page", (page) =>
+      page.on("console", (message) => {
+        if (
+          message.type() === "error" &&
+          /Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())
+        )
+          cspViolations.push(`${page.url()}: ${message.text()}`);
+      }),
+    );
+    return context;
+  };
 });
 afterAll(async () => {
   await browser?.close();
@@ -303,5 +320,9 @@ describe("the dashboard in a real browser", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").waitFor();
     expect(await page.getByRole("alert").textContent()).toBe("Invalid e-mail or password");
+  });
+
+  it("broke the Content Security Policy nowhere: every script ran with its nonce", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

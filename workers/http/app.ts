@@ -4,6 +4,7 @@ import { handleError, notFoundJson } from "./error-handler";
 import { limitBody, requireJsonBody } from "./middleware/body-guards";
 import { withDashboardSession } from "./middleware/dashboard-session";
 import { requestContext } from "./middleware/request-context";
+import { securityHeaders } from "./middleware/security-headers";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
 import { actionDocs, actionRoutes } from "./routes/actions";
 import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys";
@@ -56,11 +57,13 @@ export function createApp(
     env: AppEnv["Bindings"],
     ctx: ExecutionContext,
     services: Services,
+    nonce: string,
   ) => Promise<Response>,
 ) {
   const app = new Hono<AppEnv>();
   app.onError(handleError);
 
+  app.use("*", securityHeaders);
   app.use("/health", requestContext);
   app.use("/ready", requestContext);
   app.use("/api/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), requireJsonBody);
@@ -88,6 +91,7 @@ export function createApp(
   app.route("/webhooks/slack", slackWebhookRoutes);
   app.all("/webhooks/*", notFoundJson);
 
-  app.all("*", withDashboardSession(fallback));
+  // the dashboard's form posts are small too: the same limit as the API
+  app.all("*", limitBody(API_BODY_LIMIT_BYTES), withDashboardSession(fallback));
   return app;
 }

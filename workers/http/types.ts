@@ -9,5 +9,7 @@ export interface AppEnv {
     services: Services;
     meta: RequestMeta;
     principal: Principal;
+    /** this request's CSP nonce for the dashboard's inline scripts (security-headers.ts) */
+    secureHeadersNonce?: string;
   };
 }

@@ -12,6 +12,8 @@ type Handler = (
   env: AppEnv["Bindings"],
   ctx: ExecutionContext,
   services: Services,
+  /** this request's CSP nonce (security-headers.ts) */
+  nonce: string,
 ) => Promise<Response>;
 
 function withCookie(request: Request, name: string, value: string): Request {
@@ -42,7 +44,8 @@ export function withDashboardSession(handler: Handler) {
     const request = c.req.raw;
     assertSameOrigin(request);
     const services = createServices(c.env);
-    const serve = (req: Request) => handler(req, c.env, c.executionCtx as ExecutionContext, services);
+    const nonce = c.get("secureHeadersNonce") ?? "";
+    const serve = (req: Request) => handler(req, c.env, c.executionCtx as ExecutionContext, services, nonce);
     const refresh = getCookie(c, REFRESH_COOKIE);
     if (!refresh) return serve(request);
     const access = getCookie(c, ACCESS_COOKIE);
