@@ -187,6 +187,23 @@ describe("detector on constructed series", () => {
     expect(alerts(big)).toBe(1);
   });
 
+  it("ends a rest period once the episode has been quiet for a while, so the next one alerts", () => {
+    const { quietPoints, restPoints } = DEFAULT_DETECTOR_CONFIG;
+    const r = noise(16);
+    const calm = (n: number) => Array.from({ length: n }, () => 100 + r() * 10);
+    const state = createDetectorState();
+    run(calm(600), 5 * MINUTE, state);
+    let t = 600;
+    const feed = (values: number[]) => values.map((v) => detect(state, v, START + t++ * 5 * MINUTE));
+    expect(alerts(feed([135]))).toBe(1);
+    // a similar excursion soon after is the same episode
+    expect(alerts(feed([...calm(quietPoints / 2), 135]))).toBe(0);
+    // after a quiet stretch (still inside the time-based rest period) it is a new one
+    feed(calm(quietPoints + 20));
+    expect(t - 600).toBeLessThan(restPoints);
+    expect(alerts(feed([135]))).toBe(1);
+  });
+
   it("treats a flat line as normal and any departure from it as anomalous", () => {
     const values = Array.from({ length: 300 }, () => 42);
     const flat = run(values);
@@ -196,7 +213,7 @@ describe("detector on constructed series", () => {
     expect(detect(state, 45, START + 301 * 5 * MINUTE).alert).toBe(true);
   });
 
-  it("keeps regular large spikes to a trickle of alerts (0.2% of points, at most one per rest period)", () => {
+  it("keeps regular large spikes to a trickle of alerts (0.2% of points, never two within a quiet stretch)", () => {
     // Known limit: spikes of ~20 sigma every 37 points still alert about once per 500 points.
     const r = noise(6);
     const values = Array.from({ length: 4000 }, (_, i) => (i % 37 === 0 ? 200 : 100) + r() * 5);
@@ -204,7 +221,7 @@ describe("detector on constructed series", () => {
     expect(alerts(ds, 1500) / 2500).toBeLessThanOrEqual(0.002);
     const alertAt = ds.flatMap((d, i) => (d.alert ? [i] : []));
     for (let i = 1; i < alertAt.length; i++) {
-      expect(alertAt[i]! - alertAt[i - 1]!).toBeGreaterThan(DEFAULT_DETECTOR_CONFIG.restPoints);
+      expect(alertAt[i]! - alertAt[i - 1]!).toBeGreaterThan(DEFAULT_DETECTOR_CONFIG.quietPoints);
     }
   });
 

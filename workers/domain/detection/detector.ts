@@ -25,7 +25,13 @@ import { type EwStats, emptyStats, stdDev, updateStats } from "./ewstats";
  * 5. Rest period: after an alert the same episode does not alert again for `restPoints`,
  *    unless it breaks the envelope (4), or the episode subsided and a new excursion reaches
  *    `restEscalation` times its peak surprise (a second, much larger event is news; NAB +0.5,
- *    a narrow optimum: 2 and 8 both score below resting through it).
+ *    a narrow optimum: 2 and 8 both score below resting through it). A rest period ends early
+ *    once the series has been quiet (surprise below `quietSurprise`) for `quietPoints` points
+ *    in a row: the episode is over, and the next one is news whatever the clock says (NAB
+ *    standard +1.1, low-FP +0.6, low-FN +1.3; a time-only rest hid windows that followed a
+ *    short episode). Measured and left out: ignoring surges that stay in the bottom tenth of
+ *    the all-time range (NAB +0.6 / +1.3 / +0.4 more, fewer Twitter false alarms) would blind a
+ *    series to moderate incidents for as long as it remembers one big spike.
  * Outliers enter the baseline clipped to `clipSigma`, so an anomaly cannot drag its baseline
  * along; a level that persists for `shiftAcceptance` points becomes the new normal. The hour's
  * profile deliberately learns raw values: a spiky-but-normal series must widen its own hours'
@@ -58,6 +64,9 @@ export interface DetectorConfig extends EnvelopeConfig {
   restEscalation: number;
   /** each point's deviation enters the deviation history clipped to this (an outlier must not calibrate away the next) */
   deviationClip: number;
+  /** a rest period ends once the surprise stayed below `quietSurprise` for this many points in a row */
+  quietPoints: number;
+  quietSurprise: number;
 }
 
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
@@ -77,6 +86,8 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   likelihoodWarmup: 30,
   restEscalation: 4,
   deviationClip: 8,
+  quietPoints: 150,
+  quietSurprise: 1,
   envelopeMargin: 0.02,
   envelopeWarmup: 200,
   recordWindow: 200,
@@ -98,6 +109,8 @@ export interface DetectorState {
   restPeak?: number;
   /** the episode has subsided below the alert level since the rest period began */
   restCalm?: boolean;
+  /** consecutive quiet points inside the rest period (absent in older state) */
+  quietRun?: number;
   /** all-time range (absent in state stored before the envelope existed, and until the first point) */
   envelope?: EnvelopeState;
 }
@@ -192,6 +205,11 @@ export function detect(
     const outside = isNewsworthyRecord(state.envelope, value, baselineStdDev, config);
     // beyond the margin the score is at least 0.5, above the alert threshold's score
     if (outside) score = Math.max(score, excess / (excess + config.envelopeMargin));
+    // A rest period ends once the episode has been over for a while.
+    if (state.restLeft > 0) {
+      state.quietRun = surprise < config.quietSurprise ? (state.quietRun ?? 0) + 1 : 0;
+      if (state.quietRun >= config.quietPoints) state.restLeft = 0;
+    }
     // A record breaks through the rest period: a new all-time high or low is news even
     // while an earlier episode is quiet (NAB +3.3 over resting through it).
     const peak = state.restPeak ?? 0;
@@ -211,6 +229,7 @@ export function detect(
       state.restLeft = config.restPoints;
       state.restPeak = surprise;
       state.restCalm = false;
+      state.quietRun = 0;
     }
     updateStats(state.deviation, Math.min(effectiveZ, config.deviationClip), config.deviationWindow);
   }
