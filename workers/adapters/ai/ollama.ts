@@ -1,5 +1,6 @@
 import { Ollama } from "ollama/browser";
 import type { ChatMessage } from "../../domain/analysis/prompt";
+import { httpFailure, networkFailure } from "../../domain/resilience/outbound-failure";
 import { type AiProvider, MAX_ANSWER_TOKENS, type ProviderAnswer, ProviderError } from "./provider";
 
 /** An Ollama server through the official `ollama` client (`/api/chat`, JSON mode, no streaming). */
@@ -38,8 +39,8 @@ export class OllamaProvider implements AiProvider {
       const status = (error as { status_code?: number }).status_code;
       const message = error instanceof Error ? error.message : String(error);
       // 4xx (unknown model, bad request) will not get better; 5xx and network errors may.
-      const retryable = status === undefined || status >= 500 || status === 429;
-      throw new ProviderError(`Ollama${status ? ` ${status}` : ""}: ${message}`, retryable);
+      const failure = status === undefined ? networkFailure(error, "Ollama") : httpFailure(status, "Ollama");
+      throw new ProviderError(`Ollama${status ? ` ${status}` : ""}: ${message}`, failure.retryable);
     }
   }
 }

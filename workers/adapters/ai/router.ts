@@ -2,10 +2,11 @@ import { type Analysis, type AnalysisContext, analysisSchema } from "../../domai
 import { reviewAnswer } from "../../domain/analysis/answer-review";
 import { buildPrompt, estimateTokens, extractJson } from "../../domain/analysis/prompt";
 import { analyseWithRules } from "../../domain/analysis/rule-engine";
-import { backoffDelay, MAX_RETRIES } from "../../domain/resilience/backoff";
+import { MAX_RETRIES } from "../../domain/resilience/backoff";
 import { allowsCall, recordFailure, recordSuccess } from "../../domain/resilience/circuit-breaker";
 import type { AiQuota, CircuitStore } from "../db/ai-state";
-import { type AiProvider, MAX_ANSWER_TOKENS, ProviderError } from "./provider";
+import { withRetries } from "../retrying";
+import { type AiProvider, MAX_ANSWER_TOKENS, type ProviderAnswer, ProviderError } from "./provider";
 
 export type AttemptOutcome =
   | "answered"
@@ -101,57 +102,67 @@ export async function routeAnalysis(
 
     let tries = 0;
     let lastError = "";
-    let invalid = false;
-    while (tries <= MAX_RETRIES) {
+    let callStarted = deps.now();
+    const once = async () => {
       tries++;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), deps.timeoutMs);
-      const callStarted = deps.now();
+      callStarted = deps.now();
       try {
-        const answer = await provider.complete(messages, controller.signal);
+        return await provider.complete(messages, controller.signal);
+      } finally {
         clearTimeout(timer);
-        const parsed = analysisSchema.safeParse(extractJson(answer.text));
-        if (!parsed.success) {
+      }
+    };
+    let answer: ProviderAnswer;
+    try {
+      answer = await withRetries(once, {
+        sleep,
+        ...(deps.random ? { random: deps.random } : {}),
+        policy: { maxRetries: MAX_RETRIES },
+        classify: (error) => ({
+          retryable: error instanceof ProviderError ? error.retryable : true,
+          reason: error instanceof Error ? error.message : String(error),
+          retryAfterMs: null,
+        }),
+        // every failure counts against the provider's circuit; an open circuit stops the retries
+        onFailure: async (failure) => {
+          lastError = failure.reason;
           circuit = recordFailure(circuit, deps.now());
           await deps.circuits.save(provider.name, circuit);
-          attempt("invalid_answer", tries, parsed.error.issues[0]?.message ?? "no JSON object in the answer");
-          invalid = true;
-          break;
-        }
-        circuit = recordSuccess(circuit, deps.now());
-        await deps.circuits.save(provider.name, circuit);
-        await deps.quota.addTokens(
-          request.orgId,
-          (answer.tokensIn ?? promptTokens) + (answer.tokensOut ?? 0),
-        );
-        // The provider worked; its answer must still agree with the evidence.
-        const review = reviewAnswer(parsed.data, request.context);
-        if (!review.ok) {
-          attempt("contradicted", tries, review.reason);
-          invalid = true;
-          break;
-        }
-        attempt("answered", tries, review.notes.join("; ") || undefined);
-        return {
-          analysis: review.analysis,
-          provider: provider.name,
-          model: answer.model,
-          latencyMs: deps.now() - callStarted,
-          tokensIn: answer.tokensIn,
-          tokensOut: answer.tokensOut,
-          attempts,
-        };
-      } catch (error) {
-        clearTimeout(timer);
-        const retryable = error instanceof ProviderError ? error.retryable : true;
-        lastError = error instanceof Error ? error.message : String(error);
-        circuit = recordFailure(circuit, deps.now());
-        await deps.circuits.save(provider.name, circuit);
-        if (!retryable || tries > MAX_RETRIES || !allowsCall(circuit, deps.now())) break;
-        await sleep(backoffDelay(tries - 1, deps.random));
-      }
+          return allowsCall(circuit, deps.now());
+        },
+      });
+    } catch {
+      attempt("failed", tries, lastError);
+      continue;
     }
-    if (!invalid) attempt("failed", tries, lastError);
+    const parsed = analysisSchema.safeParse(extractJson(answer.text));
+    if (!parsed.success) {
+      circuit = recordFailure(circuit, deps.now());
+      await deps.circuits.save(provider.name, circuit);
+      attempt("invalid_answer", tries, parsed.error.issues[0]?.message ?? "no JSON object in the answer");
+      continue;
+    }
+    circuit = recordSuccess(circuit, deps.now());
+    await deps.circuits.save(provider.name, circuit);
+    await deps.quota.addTokens(request.orgId, (answer.tokensIn ?? promptTokens) + (answer.tokensOut ?? 0));
+    // The provider worked; its answer must still agree with the evidence.
+    const review = reviewAnswer(parsed.data, request.context);
+    if (!review.ok) {
+      attempt("contradicted", tries, review.reason);
+      continue;
+    }
+    attempt("answered", tries, review.notes.join("; ") || undefined);
+    return {
+      analysis: review.analysis,
+      provider: provider.name,
+      model: answer.model,
+      latencyMs: deps.now() - callStarted,
+      tokensIn: answer.tokensIn,
+      tokensOut: answer.tokensOut,
+      attempts,
+    };
   }
 
   const started = deps.now();

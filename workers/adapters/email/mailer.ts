@@ -1,7 +1,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import { newId } from "../../auth/tokens";
 import { emailOutbox } from "../../db/schema";
+import { httpFailure, networkFailure } from "../../domain/resilience/outbound-failure";
 import type { Database } from "../db/client";
+import { OutboundError, withRetries } from "../retrying";
 
 export interface EmailMessage {
   orgId: string | null;
@@ -32,6 +34,7 @@ export class Mailer {
     private readonly provider: EmailProviderConfig,
     private readonly now: () => number,
     private readonly fetcher: typeof fetch = fetch,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   async send(message: EmailMessage): Promise<{ id: string; status: "sent" | "failed" | "local" }> {
@@ -55,18 +58,40 @@ export class Mailer {
     }
 
     try {
-      const response = await this.fetcher(`${this.provider.apiBase.replace(/\/$/, "")}/emails`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${this.provider.apiKey}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          from: this.provider.from,
-          to: [message.to],
-          subject: message.subject,
-          text: message.body,
-        }),
-        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`provider answered ${response.status}`);
+      // 429, 5xx and network failures are tried again (briefly: a person waits for this mail);
+      // the outbox id as Idempotency-Key keeps a retry from sending the mail twice
+      const response = await withRetries(
+        async () => {
+          let answer: Response;
+          try {
+            answer = await this.fetcher(`${this.provider.apiBase.replace(/\/$/, "")}/emails`, {
+              method: "POST",
+              headers: {
+                authorization: `Bearer ${this.provider.apiKey}`,
+                "content-type": "application/json",
+                "idempotency-key": id,
+              },
+              body: JSON.stringify({
+                from: this.provider.from,
+                to: [message.to],
+                subject: message.subject,
+                text: message.body,
+              }),
+              signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+            });
+          } catch (error) {
+            throw new OutboundError(networkFailure(error, "the e-mail provider"));
+          }
+          if (!answer.ok) {
+            await answer.body?.cancel();
+            throw new OutboundError(
+              httpFailure(answer.status, "provider", answer.headers.get("retry-after")),
+            );
+          }
+          return answer;
+        },
+        { policy: { maxRetries: 2, maxInlineWaitMs: 2_000 }, sleep: this.sleep },
+      );
       const payload = (await response.json().catch(() => ({}))) as { id?: unknown };
       const providerId = typeof payload.id === "string" ? payload.id : null;
       await this.db.update(emailOutbox).set({ status: "sent", providerId }).where(eq(emailOutbox.id, id));

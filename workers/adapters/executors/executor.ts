@@ -1,4 +1,5 @@
 import type { ExecutorKind } from "../../domain/remediation/catalog";
+import { httpFailure, networkFailure } from "../../domain/resilience/outbound-failure";
 
 /** What an executor is asked to do: one action run, already validated against the catalogue. */
 export interface ExecutionRequest {
@@ -45,7 +46,7 @@ export interface ActionExecutor {
   execute(request: ExecutionRequest, mode: "live" | "dry_run"): Promise<ExecutionResult>;
 }
 
-/** Turns an HTTP answer into success, a retryable failure (429, 5xx) or a permanent one. */
+/** Turns an HTTP answer into success, a retryable failure (outbound-failure.ts) or a permanent one. */
 export async function expectOk(response: Response, what: string, calls: PlannedCall[]): Promise<unknown> {
   const text = await response.text();
   const last = calls.at(-1);
@@ -57,8 +58,8 @@ export async function expectOk(response: Response, what: string, calls: PlannedC
       return text;
     }
   }
-  const retryable = response.status === 429 || response.status >= 500;
-  throw new ExecutorError(`${what} answered ${response.status}: ${text.slice(0, 300)}`, retryable, calls);
+  const failure = httpFailure(response.status, what, response.headers.get("retry-after"));
+  throw new ExecutorError(`${failure.reason}: ${text.slice(0, 300)}`, failure.retryable, calls);
 }
 
 /** fetch that reports network failures as retryable executor errors. */
@@ -73,10 +74,7 @@ export async function send(
   try {
     return await fetchFn(url, init);
   } catch (error) {
-    throw new ExecutorError(
-      `network error calling ${new URL(url).host}: ${error instanceof Error ? error.message : String(error)}`,
-      true,
-      calls,
-    );
+    const failure = networkFailure(error, new URL(url).host);
+    throw new ExecutorError(failure.reason, failure.retryable, calls);
   }
 }

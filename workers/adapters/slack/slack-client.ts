@@ -1,4 +1,5 @@
-import { backoffDelay, MAX_RETRIES } from "../../domain/resilience/backoff";
+import { httpFailure, networkFailure } from "../../domain/resilience/outbound-failure";
+import { OutboundError, withRetries } from "../retrying";
 
 /** Where an organisation's alerts go: an incoming webhook, or a bot token and a channel. */
 export type SlackTarget =
@@ -44,7 +45,8 @@ export interface SlackClientOptions {
 
 /**
  * Slack's Web API (chat.postMessage, chat.update, conversations.open) and incoming webhooks. 429 answers are retried
- * after their Retry-After, 5xx and network errors with jittered backoff, MAX_RETRIES times.
+ * after their Retry-After, 5xx and network errors with jittered backoff, through the one retry
+ * loop (adapters/retrying.ts); a wait longer than `maxInlineWaitMs` goes back to the queue.
  */
 export class SlackClient {
   private readonly fetchFn: typeof fetch;
@@ -118,30 +120,20 @@ export class SlackClient {
     body: unknown,
     style: "webhook" | "api",
   ): Promise<Record<string, unknown>> {
-    const maxWait = this.options.maxInlineWaitMs ?? 10_000;
-    let lastError = "";
-    for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+    const once = async (): Promise<Record<string, unknown>> => {
       let response: Response;
       try {
         response = await this.fetchFn(url, { method: "POST", headers, body: JSON.stringify(body) });
       } catch (error) {
-        lastError = `network error: ${error instanceof Error ? error.message : String(error)}`;
-        if (attempt < MAX_RETRIES) await this.sleep(backoffDelay(attempt, this.options.random));
-        continue;
+        throw new OutboundError(networkFailure(error, "Slack"));
       }
       const text = await response.text();
-      if (response.status === 429) {
-        const retryAfterMs = Math.max(1, Number(response.headers.get("retry-after") ?? "1") || 1) * 1000;
-        lastError = "rate limited (429)";
-        if (retryAfterMs > maxWait || attempt === MAX_RETRIES)
-          throw new SlackRetryLater(lastError, retryAfterMs);
-        await this.sleep(retryAfterMs);
-        continue;
-      }
-      if (response.status >= 500) {
-        lastError = `Slack answered ${response.status}`;
-        if (attempt < MAX_RETRIES) await this.sleep(backoffDelay(attempt, this.options.random));
-        continue;
+      if (response.status === 429 || response.status >= 500) {
+        const failure = httpFailure(response.status, "Slack", response.headers.get("retry-after"));
+        // Slack always says how long to wait when it rate-limits; a second when it does not
+        throw new OutboundError(
+          response.status === 429 ? { ...failure, retryAfterMs: failure.retryAfterMs ?? 1_000 } : failure,
+        );
       }
       if (style === "webhook") {
         if (response.ok) return {};
@@ -158,7 +150,18 @@ export class SlackClient {
       if (json.ok === true) return json;
       if (json.error === "ratelimited") throw new SlackRetryLater("rate limited", 30_000);
       throw new SlackRejected(`Slack refused the call: ${String(json.error ?? response.status)}`);
+    };
+    try {
+      return await withRetries(once, {
+        policy: { maxInlineWaitMs: this.options.maxInlineWaitMs ?? 10_000 },
+        sleep: this.sleep,
+        ...(this.options.random ? { random: this.options.random } : {}),
+      });
+    } catch (error) {
+      // Retried as long as it made sense here: what is left is for the queue, after the wait
+      if (error instanceof OutboundError)
+        throw new SlackRetryLater(error.failure.reason, error.failure.retryAfterMs ?? 30_000);
+      throw error;
     }
-    throw new SlackRetryLater(lastError || "Slack unavailable", 30_000);
   }
 }
