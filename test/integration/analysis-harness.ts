@@ -54,7 +54,12 @@ export function poolExhaustionContext(service = "checkout"): AnalysisContext {
 }
 
 /** An incident row as a ServiceMonitor would open it, without going through ingest. */
-export async function openIncident(orgId: string, context: AnalysisContext, service = context.service.name) {
+export async function openIncident(
+  orgId: string,
+  context: AnalysisContext,
+  service = context.service.name,
+  openedAt = Date.now(),
+) {
   return insertIncident(createDb(env.DB), {
     orgId,
     service,
@@ -65,7 +70,7 @@ export async function openIncident(orgId: string, context: AnalysisContext, serv
     anomalies: context.anomalies.map((a) => ({ ...a, service, anomaly_score: 0.9 })),
     suspectedDeployment: null,
     score: 3,
-    now: Date.now(),
+    now: openedAt,
   });
 }
 

@@ -64,7 +64,9 @@ describe("Ollama through the ollama client, against a server speaking /api/chat"
     expect(outcome.model).toBe("good");
     expect(outcome.tokensIn).toBe(412);
     expect(outcome.tokensOut).toBe(128);
+    // the call to the stand-in, within the 2 s deadline the test gives
     expect(outcome.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(outcome.latencyMs).toBeLessThan(2_000);
     expect(outcome.analysis.root_cause).toEqual(VALID_MODEL_ANALYSIS.root_cause);
     const [call] = await received((r) => r.path === "/api/chat");
     expect(call?.body).toMatchObject({ model: "good", stream: false, format: "json" });

@@ -27,10 +27,10 @@ describe("incident API", () => {
   it("lists incidents with filters and cursor pagination, newest first", async () => {
     const tenant = await registerTenant();
     const ids: string[] = [];
-    for (const service of ["checkout", "search", "checkout", "billing", "checkout"]) {
-      ids.push(await openIncident(tenant.orgId, poolExhaustionContext(service)));
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    // a second apart, by explicit opening times: the order the list must give back
+    const start = Date.now() - 60_000;
+    for (const [i, service] of ["checkout", "search", "checkout", "billing", "checkout"].entries())
+      ids.push(await openIncident(tenant.orgId, poolExhaustionContext(service), service, start + i * 1_000));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -181,8 +181,16 @@ describe("incident API", () => {
       total: 1,
       by_severity: { critical: 1, high: 0, medium: 0, low: 0 },
     });
-    expect(stats.mtta_seconds).toBeGreaterThanOrEqual(0);
-    expect(stats.mttr_seconds).toBeGreaterThanOrEqual(stats.mtta_seconds);
+    // acknowledged 2 minutes and resolved 10 minutes after it opened, by explicit times
+    const openedAt = Date.now() - 3_600_000;
+    await env.DB.prepare(
+      "UPDATE incidents SET opened_at = ?, acknowledged_at = ?, resolved_at = ? WHERE id = ?",
+    )
+      .bind(openedAt, openedAt + 120_000, openedAt + 600_000, a)
+      .run();
+    const timed = (await api("/api/dashboard/stats", { token: tenant.token })).body.stats;
+    expect(timed.mtta_seconds).toBe(120);
+    expect(timed.mttr_seconds).toBe(600);
     expect(stats.anomalies_today).toBe(4);
     expect(stats.actions_pending).toBeGreaterThan(0);
     expect(stats.incidents_last_24h).toBe(2);

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { packBySeries } from "../../workers/domain/ingest/series-pack";
 import { api, expectError } from "./harness";
-import { awayFromMinuteEnd, ingest, MINUTE, registerAgent, steadyPoints } from "./ingest-harness";
+import { ingest, MINUTE, registerAgent, steadyPoints } from "./ingest-harness";
 
 const point = (service = "svc") => ({
   timestamp: Date.now(),
@@ -114,11 +114,12 @@ describe("ingest authentication", () => {
 describe("ingest quotas", () => {
   it("answers 429 with Retry-After when the plan's per-minute allowance is spent, storing nothing", async () => {
     const agent = await registerAgent();
-    await awayFromMinuteEnd();
+    // both this minute's window and the next are spent: the minute may turn during the call
     const window = Math.floor(Date.now() / 60_000) * 60_000;
-    await env.DB.prepare("INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)")
-      .bind(`ingest:${agent.orgId}`, window, 19_990)
-      .run();
+    for (const start of [window, window + 60_000])
+      await env.DB.prepare("INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)")
+        .bind(`ingest:${agent.orgId}`, start, 19_990)
+        .run();
     const res = await ingest(agent, "metrics", steadyPoints("quota", "m", 20, 5, 1));
     expectError(res, 429, "rate_limited");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
