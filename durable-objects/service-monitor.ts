@@ -30,15 +30,8 @@ import { dispatchDueAnalyses, noteDataTime } from "./monitor-analysis";
 import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
-import {
-  applyMonitorSchema,
-  DEFAULT_RETENTION_DAYS,
-  ERROR_LOG_RETENTION_MS,
-  LOG_RETENTION_MS,
-  MAX_LOG_ROWS,
-  MAX_SIGNALS,
-  RAW_RETENTION_MS,
-} from "./monitor-schema";
+import { MonitorRetention } from "./monitor-retention";
+import { applyMonitorSchema } from "./monitor-schema";
 import { judgeWarnings, MonitorTemplates, WARN_RATE_METRIC } from "./monitor-templates";
 import { followTrend, trendAlert } from "./monitor-trend";
 import type {
@@ -88,7 +81,6 @@ const PERSISTENCE_SIGMA = 4;
 const SUSTAINED_SUFFIX = "#sustained";
 /** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
 const MIN_ERRORS_FOR_SPIKE = 5;
-const PRUNE_EVERY_MS = MINUTE;
 /** one statement per 14 series: 7 parameters each, under SQLite's 100-parameter limit */
 const SERIES_ROWS_PER_STATEMENT = 14;
 /**
@@ -114,8 +106,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
   private readonly seriesById = new Map<number, SeriesEntry>();
   private identity: MonitorIdentity | null = null;
   private createdAt: number | null = null;
-  private knownRetentionDays: number | null = null;
-  private lastPruneAt = 0;
+  private readonly retention: MonitorRetention;
   private db: Database | null = null;
   /** raw points until the end of each call; rollups until the next checkpoint */
   private readonly buffer = new MonitorWriteBuffer();
@@ -128,6 +119,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
 
   constructor(ctx: DurableObjectState, env: MonitorEnv) {
     super(ctx, env);
+    this.retention = new MonitorRetention(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       applyMonitorSchema(this.ctx.storage.sql);
       this.recover();
@@ -160,7 +152,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       if (this.identity.orgId !== identity.orgId || this.identity.service !== identity.service) {
         return { ok: false, error: "identity_mismatch" };
       }
-      this.rememberRetention(identity);
+      this.retention.remember(identity.retentionDays);
       return { ok: true, orgId: identity.orgId, service: identity.service, createdAt: this.createdAt };
     }
     const existing = this.sql
@@ -174,7 +166,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       }
       this.identity = { orgId: existing.org_id, service: existing.service };
       this.createdAt = existing.created_at;
-      this.rememberRetention(identity);
+      this.retention.remember(identity.retentionDays);
       return { ok: true, orgId: existing.org_id, service: existing.service, createdAt: existing.created_at };
     }
     const createdAt = Date.now();
@@ -186,18 +178,8 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     );
     this.identity = { orgId: identity.orgId, service: identity.service };
     this.createdAt = createdAt;
-    this.rememberRetention(identity);
+    this.retention.remember(identity.retentionDays);
     return { ok: true, orgId: identity.orgId, service: identity.service, createdAt };
-  }
-
-  /** Stores the plan's retention when it changes (it arrives with every ingest call). */
-  private rememberRetention(identity: MonitorIdentity): void {
-    if (identity.retentionDays === undefined || identity.retentionDays === this.retentionDays()) return;
-    this.knownRetentionDays = identity.retentionDays;
-    this.sql.exec(
-      "INSERT INTO monitor_settings (key, value) VALUES ('retention_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      String(identity.retentionDays),
-    );
   }
 
   private loadSeries(
@@ -479,7 +461,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       pending.map(({ order: _, ...alert }) => alert),
       latestByEnvironment(packs.map((p) => ({ environment: p.environment, at: Math.max(...p.timestamps) }))),
     );
-    this.prune();
+    this.retention.prune();
     return { ok: true, stored: packedPoints(packs), anomalies: raised, suppressed, incidentIds };
   }
 
@@ -525,7 +507,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       pending,
       latestByEnvironment(logs.map((l) => ({ environment: l.environment, at: l.timestamp }))),
     );
-    this.prune();
+    this.retention.prune();
     return { ok: true, stored: logs.length, anomalies: raised, suppressed, incidentIds };
   }
 
@@ -660,39 +642,6 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       );
     }
     return { ok: true, stored: events.length, anomalies: [], suppressed: [], incidentIds: [] };
-  }
-
-  private retentionDays(): number {
-    if (this.knownRetentionDays === null) {
-      const row = this.sql
-        .exec<{ value: string }>("SELECT value FROM monitor_settings WHERE key = 'retention_days'")
-        .toArray()[0];
-      this.knownRetentionDays = row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
-    }
-    return this.knownRetentionDays;
-  }
-
-  /** Drops what is past its retention, at most once a minute. */
-  private prune(): void {
-    const now = Date.now();
-    if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
-    this.lastPruneAt = now;
-    // the newest row stays whatever its age, so ids keep growing (see raw_points in the schema)
-    this.sql.exec(
-      "DELETE FROM raw_points WHERE last_ts < ? AND id < (SELECT max(id) FROM raw_points)",
-      now - RAW_RETENTION_MS,
-    );
-    const retentionMs = this.retentionDays() * 86_400_000;
-    this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs);
-    this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - retentionMs);
-    this.sql.exec(
-      "DELETE FROM logs WHERE (level NOT IN ('error', 'critical') AND ts < ?) OR ts < ?",
-      now - LOG_RETENTION_MS,
-      now - ERROR_LOG_RETENTION_MS,
-    );
-    this.sql.exec("DELETE FROM logs WHERE id <= (SELECT max(id) FROM logs) - ?", MAX_LOG_ROWS);
-    this.sql.exec("DELETE FROM signals WHERE id <= (SELECT max(id) FROM signals) - ?", MAX_SIGNALS);
-    this.sql.exec("DELETE FROM deployments WHERE ts < ?", now - 24 * 60 * MINUTE);
   }
 
   async metrics(identity: MonitorIdentity, query: MetricQuery) {

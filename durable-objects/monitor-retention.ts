@@ -1,0 +1,68 @@
+import {
+  DEFAULT_RETENTION_DAYS,
+  ERROR_LOG_RETENTION_MS,
+  LOG_RETENTION_MS,
+  MAX_LOG_ROWS,
+  MAX_SIGNALS,
+  RAW_RETENTION_MS,
+} from "./monitor-schema";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Pruning runs at most this often (each ingest call asks). */
+const PRUNE_EVERY_MS = MINUTE;
+
+/**
+ * What a monitor keeps and for how long: raw points for an hour, 1-minute rollups and log
+ * minutes for the organisation's plan retention (told with every ingest call, stored when it
+ * changes), logs for an hour (errors a day, at most MAX_LOG_ROWS), the last signals, a day of
+ * deployments.
+ */
+export class MonitorRetention {
+  private knownDays: number | null = null;
+  private lastPruneAt = 0;
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  days(): number {
+    if (this.knownDays === null) {
+      const row = this.sql
+        .exec<{ value: string }>("SELECT value FROM monitor_settings WHERE key = 'retention_days'")
+        .toArray()[0];
+      this.knownDays = row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
+    }
+    return this.knownDays;
+  }
+
+  /** Stores the plan's retention when it changes (it arrives with every ingest call). */
+  remember(days: number | undefined): void {
+    if (days === undefined || days === this.days()) return;
+    this.knownDays = days;
+    this.sql.exec(
+      "INSERT INTO monitor_settings (key, value) VALUES ('retention_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      String(days),
+    );
+  }
+
+  /** Drops what is past its retention, at most once a minute. */
+  prune(now = Date.now()): void {
+    if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = now;
+    // the newest row stays whatever its age, so ids keep growing (see raw_points in the schema)
+    this.sql.exec(
+      "DELETE FROM raw_points WHERE last_ts < ? AND id < (SELECT max(id) FROM raw_points)",
+      now - RAW_RETENTION_MS,
+    );
+    const retentionMs = this.days() * DAY;
+    this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs);
+    this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - retentionMs);
+    this.sql.exec(
+      "DELETE FROM logs WHERE (level NOT IN ('error', 'critical') AND ts < ?) OR ts < ?",
+      now - LOG_RETENTION_MS,
+      now - ERROR_LOG_RETENTION_MS,
+    );
+    this.sql.exec("DELETE FROM logs WHERE id <= (SELECT max(id) FROM logs) - ?", MAX_LOG_ROWS);
+    this.sql.exec("DELETE FROM signals WHERE id <= (SELECT max(id) FROM signals) - ?", MAX_SIGNALS);
+    this.sql.exec("DELETE FROM deployments WHERE ts < ?", now - DAY);
+  }
+}
