@@ -13,5 +13,7 @@ declare module "@remix-run/cloudflare" {
     services: Services;
     /** this request's CSP nonce: Remix's inline scripts carry it */
     cspNonce: string;
+    /** the API's OpenAPI document for a server URL (the Worker's: the Remix bundle has no API) */
+    openApiDocument: (serverUrl: string) => unknown;
   }
 }

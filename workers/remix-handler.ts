@@ -2,6 +2,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
 // The server build of app/ (remix vite:build). Build before `wrangler dev` and before tests.
 import * as build from "../build/server/index.js";
 import type { Env } from "./env";
+import { openApiDocument } from "./http/app";
 import type { Services } from "./services/container";
 
 const handleRemixRequest = createRequestHandler(build as unknown as ServerBuild);
@@ -23,5 +24,6 @@ export function serveDashboard(
     cloudflare: { env, ctx, cf: request.cf, caches },
     services,
     cspNonce: nonce,
+    openApiDocument,
   });
 }

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
-import { openApiDocument } from "../../workers/http/app";
 
 export const meta: MetaFunction = () => [{ title: "API reference · Deployr" }];
 
@@ -14,8 +13,12 @@ interface Operation {
 }
 
 /** Renders /openapi.json (the document generated from the validating zod schemas) as a reference page. */
-export async function loader({ request }: LoaderFunctionArgs) {
-  const doc = openApiDocument(new URL(request.url).origin);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // the Worker hands the document over: the dashboard's bundle does not carry the API
+  const doc = context.openApiDocument(new URL(request.url).origin) as {
+    info: { title: string; description: string };
+    paths: Record<string, Record<string, unknown>>;
+  };
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, Operation>).map(([method, op]) => ({
       id: `${method}-${path}`,

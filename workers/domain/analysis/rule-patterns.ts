@@ -70,7 +70,6 @@ const DEPENDENCY_EVIDENCE = [
 ];
 
 const FLAG_CHANGE = /flag/i;
-const CONFIG_CHANGE = /config|setting|secret|env/i;
 
 export const RULE_PATTERNS: RulePattern[] = [
   {

@@ -151,7 +151,7 @@ dashboardRoutes.patch(
 
 const tag = "Incidents";
 const user = { auth: "user_or_api_key" as const, apiKeyScopes: ["read"] };
-export const dashboardDocs: RouteDoc[] = [
+const incidentAndActionDocs: RouteDoc[] = [
   {
     method: "patch",
     path: "/api/dashboard/actions/{id}",
@@ -269,4 +269,31 @@ export const dashboardDocs: RouteDoc[] = [
     success: { status: 200, description: "Rejected" },
     errors: [401, 403, 404, 409, 422],
   },
+];
+
+/** Deciding by the action's id in the path, as the dashboard's buttons do. */
+const actionByIdDocs: RouteDoc[] = (["approve", "reject"] as const).map((verb) => ({
+  method: "post",
+  path: `/api/dashboard/actions/{id}/${verb}`,
+  tag,
+  summary: `${verb === "approve" ? "Approve" : "Reject"} a pending action, named in the path, with an optional reason`,
+  auth: "user",
+  minRole: "member",
+  params: actionParams,
+  body: decisionReasonBody,
+  success: { status: 200, description: verb === "approve" ? "Approved" : "Rejected" },
+  errors: [401, 403, 404, 409, 422],
+}));
+
+export const dashboardDocs: RouteDoc[] = [
+  ...incidentAndActionDocs,
+  ...actionByIdDocs,
+  // the singular /incident/{id}/... paths answer the same as /incidents/{id}/...
+  ...incidentAndActionDocs
+    .filter((d) => d.path.startsWith("/api/dashboard/incidents/{id}/"))
+    .map((d) => ({
+      ...d,
+      path: d.path.replace("/incidents/", "/incident/"),
+      summary: `${d.summary} (alias)`,
+    })),
 ];

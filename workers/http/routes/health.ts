@@ -26,6 +26,15 @@ healthRoutes.get("/ready", async (c) => {
 export const healthDocs: RouteDoc[] = [
   {
     method: "get",
+    path: "/openapi.json",
+    tag: "Operations",
+    summary: "This document: every route, generated from the same zod schemas the validators use",
+    auth: "public",
+    success: { status: 200, description: "OpenAPI 3.1" },
+    errors: [],
+  },
+  {
+    method: "get",
     path: "/health",
     tag: "Operations",
     summary: "Liveness",

@@ -217,14 +217,22 @@ export const runbookDocs: RouteDoc[] = [
     success: { status: 200, description: "Run" },
     errors: [401, 404],
   },
-  {
-    method: "post",
-    path: "/api/runbooks/runs/{runId}/approve",
-    tag,
-    summary: "Approve the step waiting for approval (also /reject, /cancel)",
-    ...member,
-    params: runParams,
-    success: { status: 200, description: "The run" },
-    errors: [401, 403, 404, 409],
-  },
+  ...(
+    [
+      ["approve", "Approve the step waiting for approval"],
+      ["reject", "Reject the step waiting for approval: it fails and goes where its on_failure says"],
+      ["cancel", "Cancel a run that has not finished"],
+    ] as const
+  ).map(
+    ([verb, summary]): RouteDoc => ({
+      method: "post",
+      path: `/api/runbooks/runs/{runId}/${verb}`,
+      tag,
+      summary,
+      ...member,
+      params: runParams,
+      success: { status: 200, description: "The run" },
+      errors: [401, 403, 404, 409],
+    }),
+  ),
 ];
