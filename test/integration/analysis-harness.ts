@@ -1,5 +1,4 @@
 import { env } from "cloudflare:workers";
-import { inject } from "vitest";
 import type { AiProvider } from "../../workers/adapters/ai/provider";
 import { createDb } from "../../workers/adapters/db/client";
 import { insertIncident } from "../../workers/adapters/db/incidents";
@@ -8,8 +7,9 @@ import type { Anomaly } from "../../workers/domain/detection/anomaly";
 import { analyseIncident } from "../../workers/jobs/analyse-incident";
 import { createServices } from "../../workers/services/container";
 import type { ReceivedRequest } from "../support/mock-providers";
+import { providersBase } from "./stand-ins";
 
-export const providersBase = inject("providersBase");
+export { providersBase };
 
 export function anomaly(metric: string, value: number, baseline: number, at = Date.now()): Anomaly {
   const std = Math.max(1, baseline * 0.05);

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDb } from "../../workers/adapters/db/client";
 import { Mailer } from "../../workers/adapters/email/mailer";
-
-const apiBase = inject("emailApiBase");
+import { emailApiBase as apiBase } from "./stand-ins";
 
 function mailer(options: { apiBase?: string; apiKey?: string } = {}) {
   return new Mailer(

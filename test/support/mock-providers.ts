@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { listenLocally } from "./local-server";
 
 /**
  * Local stand-ins for the providers this machine cannot reach, speaking their documented APIs:
@@ -338,11 +339,5 @@ export async function startMockProviders(port = 0) {
       json(404, { error: "not found" });
     });
   });
-  await new Promise<void>((done) => server.listen(port, "127.0.0.1", done));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("mock providers did not start");
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
+  return listenLocally(server, port, "mock providers");
 }

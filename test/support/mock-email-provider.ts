@@ -1,11 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { TestProject } from "vitest/node";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    emailApiBase: string;
-  }
-}
+import { listenLocally } from "./local-server";
 
 interface Received {
   authorization: string | undefined;
@@ -15,9 +9,10 @@ interface Received {
 /**
  * A local stand-in for Resend's API (https://resend.com/docs/api-reference/emails/send-email):
  * POST /emails with a Bearer key and {from, to[], subject, text} answers 200 {id}. Recipients
- * at fail.example get a 500 like a provider outage; GET /__received lists what arrived.
+ * at fail.example get a 500 like a provider outage; GET /__received lists what arrived and
+ * POST /__reset forgets it.
  */
-export default async function setup(project: TestProject) {
+export async function startMockEmailProvider(port = 0) {
   const received: Received[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === "GET" && req.url === "/__received") {
@@ -29,6 +24,11 @@ export default async function setup(project: TestProject) {
       raw += chunk;
     });
     req.on("end", () => {
+      if (req.method === "POST" && req.url === "/__reset") {
+        received.length = 0;
+        res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+        return;
+      }
       if (req.method !== "POST" || req.url !== "/emails") {
         res.writeHead(404, { "content-type": "application/json" }).end('{"name":"not_found"}');
         return;
@@ -48,9 +48,5 @@ export default async function setup(project: TestProject) {
         .end(JSON.stringify({ id: `re_msg_${received.length}` }));
     });
   });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("mock e-mail provider did not start");
-  project.provide("emailApiBase", `http://127.0.0.1:${address.port}`);
-  return () => new Promise<void>((done) => server.close(() => done()));
+  return listenLocally(server, port, "mock e-mail provider");
 }
