@@ -81,3 +81,18 @@ describe("security headers on every response", () => {
     expect(read.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
+
+describe("JSON nested too deep", () => {
+  it("is refused with 400 before anything parses it, on the API and the webhooks", async () => {
+    const deep = `{"source":${"[".repeat(1_000)}${"]".repeat(1_000)}}`;
+    for (const path of ["/api/runbooks", "/webhooks/slack/events"]) {
+      const res = await get(path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: deep,
+      });
+      expect(res.status, path).toBe(400);
+      expect(await res.text()).toContain("nested deeper than 128 levels");
+    }
+  });
+});

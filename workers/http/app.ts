@@ -1,7 +1,8 @@
 import { Hono } from "hono";
+import { API_MAX_JSON_DEPTH } from "../domain/text/json-depth";
 import type { Services } from "../services/container";
 import { handleError, notFoundJson } from "./error-handler";
-import { limitBody, requireJsonBody } from "./middleware/body-guards";
+import { limitBody, limitJsonDepth, requireJsonBody } from "./middleware/body-guards";
 import { withDashboardSession } from "./middleware/dashboard-session";
 import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
@@ -66,10 +67,16 @@ export function createApp(
   app.use("*", securityHeaders);
   app.use("/health", requestContext);
   app.use("/ready", requestContext);
-  app.use("/api/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), requireJsonBody);
+  app.use(
+    "/api/*",
+    requestContext,
+    limitBody(API_BODY_LIMIT_BYTES),
+    requireJsonBody,
+    limitJsonDepth(API_MAX_JSON_DEPTH),
+  );
   app.use("/openapi.json", requestContext);
   app.use("/ingest/*", requestContext, limitBody(INGEST_BODY_LIMIT_BYTES), requireJsonBody);
-  app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES));
+  app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), limitJsonDepth(API_MAX_JSON_DEPTH));
 
   app.route("/", healthRoutes);
   app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200));

@@ -1,5 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { jsonDepth } from "../../domain/text/json-depth";
 import { mayHoldLoneSurrogate, parseWellFormedJson } from "../../domain/text/well-formed";
 import { ApiError } from "../../errors";
 import type { AppEnv } from "../types";
@@ -45,3 +46,20 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/**
+ * Refuses a JSON body nested deeper than `maxDepth` (400) before anything parses it. Not for
+ * ingest: a batch keeps its valid items, and its free-form fields are checked item by item.
+ */
+export const limitJsonDepth = (maxDepth: number) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (
+      METHODS_WITH_BODY.has(c.req.method) &&
+      JSON_MEDIA_TYPE.test((c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "")
+    ) {
+      const text = await c.req.text();
+      if (jsonDepth(text) > maxDepth)
+        throw new ApiError("bad_request", `The JSON body is nested deeper than ${maxDepth} levels`);
+    }
+    await next();
+  });
