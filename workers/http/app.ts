@@ -8,7 +8,7 @@ import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
 import { actionDocs, actionRoutes } from "./routes/actions";
-import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys";
+import { apiKeys } from "./routes/api-keys";
 import { authDocs, authRoutes } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
 import { healthDocs, healthRoutes } from "./routes/health";
@@ -16,7 +16,7 @@ import { ingestDocs, ingestRoutes } from "./routes/ingest";
 import { integrationDocs, integrationRoutes } from "./routes/integrations";
 import { noiseDocs, noiseRoutes } from "./routes/noise";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
-import { runbookDocs, runbookRoutes } from "./routes/runbooks";
+import { runbooks } from "./routes/runbooks";
 import { serviceDocs, serviceRoutes } from "./routes/services";
 import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
 import { teamDocs, teamRoutes } from "./routes/team";
@@ -31,7 +31,7 @@ export const routeDocs: RouteDoc[] = [
   ...healthDocs,
   ...authDocs,
   ...teamDocs,
-  ...apiKeyDocs,
+  ...apiKeys.docs,
   ...organizationDocs,
   ...whoamiDocs,
   ...serviceDocs,
@@ -41,7 +41,7 @@ export const routeDocs: RouteDoc[] = [
   ...integrationDocs,
   ...slackWebhookDocs,
   ...actionDocs,
-  ...runbookDocs,
+  ...runbooks.docs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -83,7 +83,7 @@ export function createApp(
 
   app.route("/api/auth", authRoutes);
   app.route("/api/team", teamRoutes);
-  app.route("/api/keys", apiKeyRoutes);
+  app.route(apiKeys.prefix, apiKeys.app);
   app.route("/api", organizationRoutes);
   app.route("/api", whoamiRoutes);
   app.route("/api/services", serviceRoutes);
@@ -91,7 +91,7 @@ export function createApp(
   app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/integrations", integrationRoutes);
   app.route("/api", actionRoutes);
-  app.route("/api/runbooks", runbookRoutes);
+  app.route(runbooks.prefix, runbooks.app);
   app.all("/api/*", notFoundJson);
   app.route("/ingest", ingestRoutes);
   app.all("/ingest/*", notFoundJson);
