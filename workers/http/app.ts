@@ -17,7 +17,7 @@ import { integrationDocs, integrationRoutes } from "./routes/integrations";
 import { noiseDocs, noiseRoutes } from "./routes/noise";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
-import { serviceDocs, serviceRoutes } from "./routes/services";
+import { services } from "./routes/services";
 import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
 import { teamDocs, teamRoutes } from "./routes/team";
 import { whoamiDocs, whoamiRoutes } from "./routes/whoami";
@@ -34,7 +34,7 @@ export const routeDocs: RouteDoc[] = [
   ...apiKeys.docs,
   ...organizationDocs,
   ...whoamiDocs,
-  ...serviceDocs,
+  ...services.docs,
   ...ingestDocs,
   ...noiseDocs,
   ...dashboardDocs,
@@ -86,7 +86,7 @@ export function createApp(
   app.route(apiKeys.prefix, apiKeys.app);
   app.route("/api", organizationRoutes);
   app.route("/api", whoamiRoutes);
-  app.route("/api/services", serviceRoutes);
+  app.route(services.prefix, services.app);
   app.route("/api", noiseRoutes);
   app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/integrations", integrationRoutes);

@@ -1,19 +1,17 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { listServiceHealth, requireKnownService } from "../../services/service-health";
+import { DocumentedRouter } from "../define-route";
 import { authenticate, requireReader } from "../middleware/authenticate";
-import type { RouteDoc } from "../openapi";
 import { logsQuery, metricsQuery, serviceParams } from "../schemas/ingest";
 import type { AppEnv } from "../types";
-import { pathParams, queryParams } from "../validation";
 
 const HOUR = 3_600_000;
 
-export const serviceRoutes = new Hono<AppEnv>();
-serviceRoutes.use("*", authenticate({ apiKeyScopes: ["read"] }), requireReader);
+/** What agents' read keys and the dashboard read about services: health, series, logs. */
+export const services = new DocumentedRouter("/api/services");
+services.app.use("*", authenticate({ apiKeyScopes: ["read"] }), requireReader);
 
-serviceRoutes.get("/", async (c) => {
-  return c.json({ services: await listServiceHealth(c.get("services"), c.get("principal").orgId) }, 200);
-});
+const reader = { tag: "Services", auth: "user_or_api_key" as const, apiKeyScopes: ["read"] };
 
 /**
  * What both read endpoints start with: the service must be one of the caller's organisation
@@ -25,59 +23,58 @@ async function serviceScope(c: Context<AppEnv>, service: string, range: { from?:
   return { orgId: c.get("principal").orgId, now, from: range.from ?? now - HOUR, to: range.to ?? now };
 }
 
-serviceRoutes.get("/:service/metrics", pathParams(serviceParams), queryParams(metricsQuery), async (c) => {
-  const { service } = c.req.valid("param");
-  const q = c.req.valid("query");
-  const { orgId, now, from, to } = await serviceScope(c, service, q);
-  const series = await c
-    .get("services")
-    .monitors.metrics(orgId, service, { metric: q.metric, from, to, stepSeconds: q.step, now });
-  return c.json({ service, series: series ?? [] }, 200);
-});
-
-serviceRoutes.get("/:service/logs", pathParams(serviceParams), queryParams(logsQuery), async (c) => {
-  const { service } = c.req.valid("param");
-  const q = c.req.valid("query");
-  const { orgId, from, to } = await serviceScope(c, service, q);
-  const logs = await c
-    .get("services")
-    .monitors.logs(orgId, service, { level: q.level, from, to, limit: q.limit });
-  return c.json({ service, logs: logs ?? [] }, 200);
-});
-
-export const serviceDocs: RouteDoc[] = [
-  {
-    method: "get",
-    path: "/api/services",
-    tag: "Services",
-    summary: "Services seen in ingested data, with their health",
-    auth: "user_or_api_key",
-    apiKeyScopes: ["read"],
-    success: { status: 200, description: "Services" },
-  },
-  {
-    method: "get",
-    path: "/api/services/{service}/metrics",
-    tag: "Services",
-    summary:
-      "A service's series: raw points for the last hour, 1-minute rollups beyond, with the baseline band",
-    auth: "user_or_api_key",
-    apiKeyScopes: ["read"],
-    params: serviceParams,
-    query: metricsQuery,
-    success: { status: 200, description: "Series" },
-    errors: [400, 401, 403, 404, 422],
-  },
-  {
-    method: "get",
-    path: "/api/services/{service}/logs",
-    tag: "Services",
-    summary: "A service's recent log lines, newest first (errors are kept longer)",
-    auth: "user_or_api_key",
-    apiKeyScopes: ["read"],
-    params: serviceParams,
-    query: logsQuery,
-    success: { status: 200, description: "Log lines" },
-    errors: [400, 401, 403, 404, 422],
-  },
-];
+services
+  .route(
+    {
+      ...reader,
+      method: "get",
+      path: "/",
+      summary: "Services seen in ingested data, with their health",
+      success: { status: 200, description: "Services" },
+    },
+    async (c) =>
+      c.json({ services: await listServiceHealth(c.get("services"), c.get("principal").orgId) }, 200),
+  )
+  .route(
+    {
+      ...reader,
+      method: "get",
+      path: "/:service/metrics",
+      summary:
+        "A service's series: raw points for the last hour, 1-minute rollups beyond, with the baseline band",
+      params: serviceParams,
+      query: metricsQuery,
+      success: { status: 200, description: "Series" },
+      errors: [400, 401, 403, 404, 422],
+    },
+    async (c) => {
+      const { service } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const { orgId, now, from, to } = await serviceScope(c, service, q);
+      const series = await c
+        .get("services")
+        .monitors.metrics(orgId, service, { metric: q.metric, from, to, stepSeconds: q.step, now });
+      return c.json({ service, series: series ?? [] }, 200);
+    },
+  )
+  .route(
+    {
+      ...reader,
+      method: "get",
+      path: "/:service/logs",
+      summary: "A service's recent log lines, newest first (errors are kept longer)",
+      params: serviceParams,
+      query: logsQuery,
+      success: { status: 200, description: "Log lines" },
+      errors: [400, 401, 403, 404, 422],
+    },
+    async (c) => {
+      const { service } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const { orgId, from, to } = await serviceScope(c, service, q);
+      const logs = await c
+        .get("services")
+        .monitors.logs(orgId, service, { level: q.level, from, to, limit: q.limit });
+      return c.json({ service, logs: logs ?? [] }, 200);
+    },
+  );
