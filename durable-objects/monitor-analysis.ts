@@ -78,30 +78,32 @@ export function scheduleAnalysis(
   );
 }
 
-/** The newest data time of a stored batch, per environment, moves the waiting analyses on. */
-export function noteDataTime({ sql }: MonitorContext, latest: Map<string, number>): void {
-  for (const [environment, at] of latest)
-    sql.exec(
-      "UPDATE pending_analyses SET latest_data_at = max(latest_data_at, ?) WHERE environment = ?",
-      at,
-      environment,
-    );
-}
-
 /**
- * Sends the analyses that are due, each with the context gathered since its incident opened.
- * Answers the wall time by which the next one is due (for the alarm), or null when none waits.
+ * Moves the waiting analyses on with the newest data time of the batch just stored (per
+ * environment), and sends those that are due, each with the context gathered since its
+ * incident opened. One read when none waits (the common case, on every ingest call). Answers
+ * the wall time by which the next one is due (for the alarm), or null when none waits.
  */
 export async function dispatchDueAnalyses(
   ctx: MonitorContext,
   waitOf: () => AnalysisWait,
   now: number,
+  dataTimes: Map<string, number> = new Map(),
 ): Promise<number | null> {
   const rows = ctx.sql.exec<PendingRow>("SELECT * FROM pending_analyses ORDER BY opened_at").toArray();
   if (rows.length === 0) return null;
   const wait = waitOf();
   let next: number | null = null;
   for (const row of rows) {
+    const seen = dataTimes.get(row.environment);
+    if (seen !== undefined && seen > row.latest_data_at) {
+      row.latest_data_at = seen;
+      ctx.sql.exec(
+        "UPDATE pending_analyses SET latest_data_at = ? WHERE incident_id = ?",
+        seen,
+        row.incident_id,
+      );
+    }
     const pending = pendingOf(row);
     if (!analysisDue(pending, now, wait)) {
       const deadline = analysisDeadline(pending, wait);

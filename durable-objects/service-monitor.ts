@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Database } from "../workers/adapters/db/client";
 import { type AnalysisWait, analysisWaitFrom } from "../workers/domain/correlation/analysis-wait";
-import { type Anomaly, countAnomaly, toAnomaly } from "../workers/domain/detection/anomaly";
+import { type Anomaly, countAnomaly, deviationPercent, toAnomaly } from "../workers/domain/detection/anomaly";
 import { type CountState, emptyCountState, judgeCount } from "../workers/domain/detection/count-test";
 import {
   createDetectorState,
@@ -9,10 +9,16 @@ import {
   type DetectorState,
   detect,
 } from "../workers/domain/detection/detector";
-import { isHarmfulExcursion, persistenceConfigFor } from "../workers/domain/detection/direction";
+import {
+  type Harm,
+  harmfulExcursion,
+  harmOf,
+  persistenceConfigFor,
+} from "../workers/domain/detection/direction";
 import {
   anchoredBaseline,
   emptyPersistence,
+  type PersistenceConfig,
   type PersistenceState,
   type Sustained,
   trackPersistence,
@@ -26,7 +32,7 @@ import {
   packedPoints,
   type SeriesPack,
 } from "../workers/domain/ingest/series-pack";
-import { dispatchDueAnalyses, noteDataTime } from "./monitor-analysis";
+import { dispatchDueAnalyses } from "./monitor-analysis";
 import { correlate } from "./monitor-correlation";
 import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
@@ -69,6 +75,8 @@ interface SeriesEntry {
   /** the last raw_points row whose points `state` has learned (checkpoints store it) */
   rowid: number;
   dirty: boolean;
+  /** how persistence judges this metric, from its name: worked out once, not on every point */
+  judging?: { harm: Harm; persistence: PersistenceConfig };
 }
 
 const MINUTE = 60_000;
@@ -301,18 +309,19 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     const current = { mean: detection.baselineMean, std: detection.baselineStdDev };
     const base = anchoredBaseline(state, current);
     const z = base.std > 0 ? (value - base.mean) / base.std : detection.zScore;
+    entry.judging ??= { harm: harmOf(entry.metric), persistence: persistenceConfigFor(entry.metric) };
     return trackPersistence(
       state,
       {
         at: timestamp,
         outside:
           history >= PERSISTENCE_HISTORY &&
-          isHarmfulExcursion(entry.metric, value, base.mean, z, PERSISTENCE_SIGMA),
+          harmfulExcursion(entry.judging.harm, value, base.mean, z, PERSISTENCE_SIGMA),
         side: z >= 0 ? 1 : -1,
         magnitude: Math.abs(z),
         baseline: current,
       },
-      persistenceConfigFor(entry.metric),
+      entry.judging.persistence,
     );
   }
 
@@ -388,8 +397,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       if (!ctx) return { raised: [], suppressed: [], incidentIds: [] };
       const { raised, suppressed, touched } = await judgeAlerts(ctx, pending);
       const incidentIds = await correlate(ctx, touched);
-      noteDataTime(ctx, dataTimes);
-      const next = await dispatchDueAnalyses(ctx, () => this.analysisWait(), Date.now());
+      const next = await dispatchDueAnalyses(ctx, () => this.analysisWait(), Date.now(), dataTimes);
       if (next !== null) await this.alarmBy(next);
       return { raised, suppressed, incidentIds };
     };
@@ -694,7 +702,6 @@ function againstAnchor(anomaly: Anomaly, sustained: Sustained): Partial<Anomaly>
     baseline_mean: anchor.mean,
     baseline_std_dev: anchor.std,
     z_score: z,
-    deviation_percent:
-      anchor.mean === 0 ? 0 : ((anomaly.current_value - anchor.mean) / Math.abs(anchor.mean)) * 100,
+    deviation_percent: deviationPercent(anomaly.current_value, anchor.mean),
   };
 }

@@ -1,5 +1,13 @@
 import type { RecommendedAction } from "./analysis-schema";
 
+/** Catalogue actions that act on a deployment: they need one to act on. */
+export const DEPLOYMENT_ACTION_KINDS: ReadonlySet<string> = new Set([
+  "rollback_deployment",
+  "redeploy_current_version",
+  "pause_rollout",
+  "abort_canary",
+]);
+
 /**
  * The remediation catalogue key of a recommended action. The rule base names it; a model
  * usually does not, so its wording is matched against the catalogue (most specific first).

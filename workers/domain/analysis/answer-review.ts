@@ -1,5 +1,5 @@
 import { catalogEntry } from "../remediation/catalog";
-import { inferActionKind } from "./action-kinds";
+import { DEPLOYMENT_ACTION_KINDS, inferActionKind } from "./action-kinds";
 import type { Analysis, AnalysisContext } from "./analysis-schema";
 import { bestMatch } from "./rule-engine";
 import { extractSignals } from "./signals";
@@ -8,13 +8,6 @@ import { extractSignals } from "./signals";
 export const CONTRADICTION_CONFIDENCE = 80;
 
 export type Review = { ok: true; analysis: Analysis; notes: string[] } | { ok: false; reason: string };
-
-const DEPLOYMENT_ACTIONS = new Set([
-  "rollback_deployment",
-  "redeploy_current_version",
-  "pause_rollout",
-  "abort_canary",
-]);
 
 /**
  * A model's answer, checked against the evidence the rule base reads from the same context,
@@ -29,14 +22,14 @@ export function reviewAnswer(answer: Analysis, context: AnalysisContext): Review
   const kinds = answer.recommended_actions.map((a) => inferActionKind(a));
   const first = [...answer.recommended_actions].sort((a, b) => a.priority - b.priority)[0];
   const firstKind = first ? inferActionKind(first) : null;
-  if (!signals.deployment && kinds.some((k) => DEPLOYMENT_ACTIONS.has(k)))
+  if (!signals.deployment && kinds.some((k) => DEPLOYMENT_ACTION_KINDS.has(k)))
     return { ok: false, reason: "acts on a deployment, but no deployment is in the evidence" };
   const best = bestMatch(context);
   if (
     best?.pattern.external &&
     best.confidence >= CONTRADICTION_CONFIDENCE &&
     firstKind !== null &&
-    DEPLOYMENT_ACTIONS.has(firstKind)
+    DEPLOYMENT_ACTION_KINDS.has(firstKind)
   ) {
     const fact = best.evidence.find((e) => e.direct)?.fact ?? best.evidence[0]?.fact ?? "";
     return {

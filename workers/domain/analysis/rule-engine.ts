@@ -1,3 +1,4 @@
+import { DEPLOYMENT_ACTION_KINDS } from "./action-kinds";
 import type { Analysis, AnalysisContext, RecommendedAction } from "./analysis-schema";
 import { collect, type Evidence } from "./evidence";
 import { RULE_PATTERNS, type RulePattern } from "./rule-patterns";
@@ -141,13 +142,6 @@ function unclassified(context: AnalysisContext, signals: Signals): Analysis {
   };
 }
 
-/** Actions that act on a deployment: only offered when there is one. */
-const NEEDS_DEPLOYMENT = new Set([
-  "rollback_deployment",
-  "redeploy_current_version",
-  "pause_rollout",
-  "abort_canary",
-]);
 const CANARY = /canary/i;
 
 /**
@@ -157,7 +151,7 @@ const CANARY = /canary/i;
  */
 function orderActions(pattern: RulePattern, signals: Signals): RecommendedAction[] {
   const d = signals.deployment;
-  let actions = pattern.actions.filter((a) => d !== null || !NEEDS_DEPLOYMENT.has(a.kind ?? ""));
+  let actions = pattern.actions.filter((a) => d !== null || !DEPLOYMENT_ACTION_KINDS.has(a.kind ?? ""));
   const prefer = (kind: string | undefined, action?: RecommendedAction) => {
     if (!kind) return;
     const found = action ?? actions.find((a) => a.kind === kind);

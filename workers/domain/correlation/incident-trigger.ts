@@ -57,8 +57,7 @@ function weight(signal: Signal): number {
  * incident that errors or latency make, never one by themselves.
  */
 function contextOnly(signal: Signal): boolean {
-  if (signal.kind !== "sustained" || isTrend(signal)) return false;
-  return harmlessAlone(signal);
+  return signal.kind === "sustained" && harmlessAlone(signal);
 }
 
 /** A saturation metric heading for its limit travels as a sustained signal keyed `#trend`. */

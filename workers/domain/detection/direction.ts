@@ -41,7 +41,17 @@ export function isHarmfulExcursion(
   zScore: number,
   minSigma: number,
 ): boolean {
-  const harm = harmOf(metricName);
+  return harmfulExcursion(harmOf(metricName), value, expected, zScore, minSigma);
+}
+
+/** The same, with the metric's Harm already known (a caller judging every point of a series keeps it). */
+export function harmfulExcursion(
+  harm: Harm,
+  value: number,
+  expected: number,
+  zScore: number,
+  minSigma: number,
+): boolean {
   if (Math.abs(zScore) < minSigma) return false;
   if (zScore > 0 ? !harm.up : !harm.down) return false;
   const relative = Math.abs(value - expected) / Math.max(Math.abs(expected), 1e-9);
