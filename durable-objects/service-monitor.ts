@@ -2,29 +2,12 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Database } from "../workers/adapters/db/client";
 import { type AnalysisWait, analysisWaitFrom } from "../workers/domain/correlation/analysis-wait";
 import { type Anomaly, countAnomaly, deviationPercent, toAnomaly } from "../workers/domain/detection/anomaly";
-import { type CountState, emptyCountState, judgeCount } from "../workers/domain/detection/count-test";
-import {
-  createDetectorState,
-  type Detection,
-  type DetectorState,
-  detect,
-} from "../workers/domain/detection/detector";
-import {
-  type Harm,
-  harmfulExcursion,
-  harmOf,
-  persistenceConfigFor,
-} from "../workers/domain/detection/direction";
-import {
-  anchoredBaseline,
-  emptyPersistence,
-  type PersistenceConfig,
-  type PersistenceState,
-  type Sustained,
-  trackPersistence,
-} from "../workers/domain/detection/persistence";
+import { judgeCount } from "../workers/domain/detection/count-test";
+import { type Detection, detect } from "../workers/domain/detection/detector";
+import { harmfulExcursion } from "../workers/domain/detection/direction";
+import { anchoredBaseline, type Sustained, trackPersistence } from "../workers/domain/detection/persistence";
 import { seriesKey } from "../workers/domain/detection/series-key";
-import type { TrendSignal, TrendState } from "../workers/domain/detection/trend";
+import type { TrendSignal } from "../workers/domain/detection/trend";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
   isSeriesPack,
@@ -38,6 +21,14 @@ import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import { MonitorRetention } from "./monitor-retention";
 import { applyMonitorSchema } from "./monitor-schema";
+import {
+  checkpointEveryMs,
+  countsOf,
+  judgingOf,
+  MonitorSeries,
+  persistenceOf,
+  type SeriesEntry,
+} from "./monitor-series";
 import { judgeWarnings, MonitorTemplates, WARN_RATE_METRIC } from "./monitor-templates";
 import { followTrend, trendAlert } from "./monitor-trend";
 import type {
@@ -48,36 +39,8 @@ import type {
   MonitorIdentity,
   PendingAlert,
 } from "./monitor-types";
-import { MonitorWriteBuffer } from "./write-buffer";
 
 export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly } from "./monitor-types";
-
-/**
- * What a series remembers, stored as one JSON: the detector's state, how long the series has been
- * outside its band, for count series (errors per minute) the learned rate, and for saturation
- * metrics their recent per-minute trend.
- */
-type SeriesState = DetectorState & {
-  persistence?: PersistenceState;
-  counts?: CountState;
-  trend?: TrendState;
-};
-
-interface SeriesEntry {
-  key: string;
-  metric: string;
-  environment: string;
-  labels: Record<string, string>;
-  state: SeriesState;
-  lastTs: number;
-  /** stable number of the series (series_ids), which its raw-point rows carry */
-  id: number;
-  /** the last raw_points row whose points `state` has learned (checkpoints store it) */
-  rowid: number;
-  dirty: boolean;
-  /** how persistence judges this metric, from its name: worked out once, not on every point */
-  judging?: { harm: Harm; persistence: PersistenceConfig };
-}
 
 const MINUTE = 60_000;
 const ERROR_RATE_METRIC = "log_error_rate";
@@ -89,15 +52,6 @@ const PERSISTENCE_SIGMA = 4;
 const SUSTAINED_SUFFIX = "#sustained";
 /** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
 const MIN_ERRORS_FOR_SPIKE = 5;
-/** one statement per 14 series: 7 parameters each, under SQLite's 100-parameter limit */
-const SERIES_ROWS_PER_STATEMENT = 14;
-/**
- * Series states and rollups are written at most this often (and before any read, and by an
- * alarm when the data stops); raw points are written with every call. After an eviction a
- * series replays the raw points newer than its checkpoint, so nothing learned is lost.
- * Writing them with every 100-point call was a fifth of the monitor's CPU.
- */
-const CHECKPOINT_EVERY_MS = 1_000;
 /** How long after the last logs the alarm closes minutes left open. */
 const CLOSE_IDLE_MINUTES_MS = 90_000;
 
@@ -110,15 +64,14 @@ const CLOSE_IDLE_MINUTES_MS = 90_000;
  * only a cache.
  */
 export class ServiceMonitor extends DurableObject<MonitorEnv> {
-  private readonly series = new Map<string, SeriesEntry>();
-  private readonly seriesById = new Map<number, SeriesEntry>();
+  private readonly series = new MonitorSeries(
+    this.ctx.storage.sql,
+    checkpointEveryMs(this.env.MONITOR_CHECKPOINT_MS),
+  );
   private identity: MonitorIdentity | null = null;
   private createdAt: number | null = null;
   private readonly retention: MonitorRetention;
   private db: Database | null = null;
-  /** raw points until the end of each call; rollups until the next checkpoint */
-  private readonly buffer = new MonitorWriteBuffer();
-  private lastCheckpointAt = 0;
   private checkpointAlarmSet = false;
   /** judging and correlation await D1; this chain keeps two batches from interleaving there */
   private settling: Promise<unknown> = Promise.resolve();
@@ -190,62 +143,14 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     return { ok: true, orgId: identity.orgId, service: identity.service, createdAt };
   }
 
-  private loadSeries(
-    key: string,
-    series: { metric: string; environment: string; labels: Record<string, string> },
-  ): SeriesEntry {
-    const cached = this.series.get(key);
-    if (cached) return cached;
-    const row = this.sql
-      .exec<{ state: string; last_ts: number; checkpoint_rowid: number }>(
-        "SELECT state, last_ts, checkpoint_rowid FROM series WHERE key = ?",
-        key,
-      )
-      .toArray()[0];
-    const entry: SeriesEntry = {
-      key,
-      id: this.seriesId(key),
-      metric: series.metric,
-      environment: series.environment,
-      labels: series.labels,
-      state: row ? (JSON.parse(row.state) as SeriesState) : createDetectorState(),
-      lastTs: row ? row.last_ts : Number.NEGATIVE_INFINITY,
-      rowid: row ? row.checkpoint_rowid : 0,
-      dirty: !row,
-    };
-    this.series.set(key, entry);
-    this.seriesById.set(entry.id, entry);
-    return entry;
-  }
-
-  /** The series' stable number, given at first sight. */
-  private seriesId(key: string): number {
-    const known = this.sql.exec<{ id: number }>("SELECT id FROM series_ids WHERE key = ?", key).toArray()[0];
-    if (known) return known.id;
-    return this.sql.exec<{ id: number }>("INSERT INTO series_ids (key) VALUES (?) RETURNING id", key).one()
-      .id;
-  }
-
   /**
    * After an eviction or restart: every series with raw points stored after its last checkpoint
    * learns them again, and the result is written. Runs before the object takes any call.
    */
   private recover(): void {
-    const behind = this.sql
-      .exec<{ key: string; metric: string; environment: string; labels: string }>(
-        `SELECT s.key, s.metric, s.environment, s.labels FROM series s JOIN series_ids i ON i.key = s.key
-         WHERE EXISTS (SELECT 1 FROM raw_points p WHERE p.series_id = i.id AND p.id > s.checkpoint_rowid)`,
-      )
-      .toArray();
-    for (const row of behind) {
-      const entry = this.loadSeries(row.key, {
-        metric: row.metric,
-        environment: row.environment,
-        labels: JSON.parse(row.labels) as Record<string, string>,
-      });
-      this.replay(entry);
-    }
-    if (behind.length > 0) this.checkpoint(true);
+    const behind = this.series.behind();
+    for (const entry of behind) this.replay(entry);
+    if (behind.length > 0) this.series.checkpoint(true);
   }
 
   /**
@@ -254,14 +159,9 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
    * first time.
    */
   private replay(entry: SeriesEntry): void {
-    const rows = this.sql.exec<{ id: number; points: string }>(
-      "SELECT id, points FROM raw_points WHERE series_id = ? AND id > ? ORDER BY id",
-      entry.id,
-      entry.rowid,
-    );
-    for (const row of rows) {
-      for (const [timestamp, value] of JSON.parse(row.points) as [number, number][]) {
-        if (timestamp < entry.lastTs) this.buffer.addRollup(entry.key, timestamp, value, null, null);
+    for (const row of this.series.pointsAfterCheckpoint(entry)) {
+      for (const [timestamp, value] of row.points) {
+        if (timestamp < entry.lastTs) this.series.buffer.addRollup(entry.key, timestamp, value, null, null);
         else this.score(entry, value, timestamp);
       }
       entry.rowid = row.id;
@@ -287,7 +187,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
         : this.followPersistence(entry, value, timestamp, history, detection);
     entry.lastTs = timestamp;
     entry.dirty = true;
-    this.buffer.addRollup(
+    this.series.buffer.addRollup(
       entry.key,
       timestamp,
       value,
@@ -305,85 +205,30 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     history: number,
     detection: Detection,
   ): Sustained | null {
-    const state = this.persistenceOf(entry);
+    const state = persistenceOf(entry);
     const current = { mean: detection.baselineMean, std: detection.baselineStdDev };
     const base = anchoredBaseline(state, current);
     const z = base.std > 0 ? (value - base.mean) / base.std : detection.zScore;
-    entry.judging ??= { harm: harmOf(entry.metric), persistence: persistenceConfigFor(entry.metric) };
+    const judging = judgingOf(entry);
     return trackPersistence(
       state,
       {
         at: timestamp,
         outside:
           history >= PERSISTENCE_HISTORY &&
-          harmfulExcursion(entry.judging.harm, value, base.mean, z, PERSISTENCE_SIGMA),
+          harmfulExcursion(judging.harm, value, base.mean, z, PERSISTENCE_SIGMA),
         side: z >= 0 ? 1 : -1,
         magnitude: Math.abs(z),
         baseline: current,
       },
-      entry.judging.persistence,
+      judging.persistence,
     );
-  }
-
-  private persistenceOf(entry: SeriesEntry): PersistenceState {
-    entry.state.persistence ??= emptyPersistence();
-    return entry.state.persistence;
-  }
-
-  private saveSeries(): void {
-    const dirty = [...this.series.values()].filter((entry) => entry.dirty);
-    for (let i = 0; i < dirty.length; i += SERIES_ROWS_PER_STATEMENT) {
-      const chunk = dirty.slice(i, i + SERIES_ROWS_PER_STATEMENT);
-      this.sql.exec(
-        `INSERT INTO series (key, metric, environment, labels, state, last_ts, checkpoint_rowid)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
-         ON CONFLICT (key) DO UPDATE SET state = excluded.state, last_ts = excluded.last_ts,
-           checkpoint_rowid = excluded.checkpoint_rowid`,
-        ...chunk.flatMap((entry) => [
-          entry.key,
-          entry.metric,
-          entry.environment,
-          JSON.stringify(entry.labels),
-          JSON.stringify(entry.state),
-          Number.isFinite(entry.lastTs) ? entry.lastTs : 0,
-          entry.rowid,
-        ]),
-      );
-      for (const entry of chunk) entry.dirty = false;
-    }
-  }
-
-  /**
-   * Writes the rollups gathered so far and every changed series state, when the last checkpoint
-   * is older than CHECKPOINT_EVERY_MS or `force`d. Answers false when it waited: an alarm then
-   * makes sure it happens even if no more data comes.
-   */
-  private checkpoint(force: boolean): boolean {
-    const now = Date.now();
-    if (!force && now - this.lastCheckpointAt < this.checkpointEveryMs) return false;
-    this.buffer.flushRollups(this.sql);
-    this.saveSeries();
-    this.lastCheckpointAt = now;
-    return true;
-  }
-
-  private get checkpointEveryMs(): number {
-    const configured = Number(this.env.MONITOR_CHECKPOINT_MS);
-    return Number.isFinite(configured) && configured >= 0 ? configured : CHECKPOINT_EVERY_MS;
   }
 
   private async checkpointSoon(): Promise<void> {
     if (this.checkpointAlarmSet) return;
-    await this.alarmBy(Date.now() + this.checkpointEveryMs);
+    await this.alarmBy(Date.now() + this.series.checkpointEveryMs);
     this.checkpointAlarmSet = true;
-  }
-
-  /** Raw points of the call are written now; their series remember which row holds them. */
-  private writePoints(): void {
-    for (const [id, rowid] of this.buffer.flushPoints(this.sql)) {
-      const entry = this.seriesById.get(id);
-      if (entry) entry.rowid = rowid;
-    }
   }
 
   /**
@@ -437,15 +282,15 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     for (const pack of packs) {
       const { key } = pack;
       const known = this.series.size;
-      const entry = this.loadSeries(key, pack);
+      const entry = this.series.load(key, pack);
       // a series is written at first sight, so recovery always knows its name and labels
       if (this.series.size > known && entry.dirty) firstSight = true;
       for (let i = 0; i < pack.values.length; i++) {
         const timestamp = pack.timestamps[i]!;
         const value = pack.values[i]!;
-        this.buffer.addPoint(entry.id, timestamp, value);
+        this.series.buffer.addPoint(entry.id, timestamp, value);
         if (timestamp < entry.lastTs) {
-          this.buffer.addRollup(key, timestamp, value, null, null);
+          this.series.buffer.addRollup(key, timestamp, value, null, null);
           continue;
         }
         const detection = this.score(entry, value, timestamp);
@@ -461,8 +306,8 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
         }
       }
     }
-    this.writePoints();
-    if (!this.checkpoint(firstSight)) await this.checkpointSoon();
+    this.series.writePoints();
+    if (!this.series.checkpoint(firstSight)) await this.checkpointSoon();
     // alerts in the order their points arrived, whatever series they belong to
     pending.sort((a, b) => a.order - b.order);
     const { raised, suppressed, incidentIds } = await this.settle(
@@ -510,7 +355,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     // A service that falls silent must still have its last minutes scored: the alarm does that.
     if ((await this.ctx.storage.getAlarm()) === null)
       await this.ctx.storage.setAlarm(Date.now() + CLOSE_IDLE_MINUTES_MS);
-    this.checkpoint(true);
+    this.series.checkpoint(true);
     const { raised, suppressed, incidentIds } = await this.settle(
       pending,
       latestByEnvironment(logs.map((l) => ({ environment: l.environment, at: l.timestamp }))),
@@ -552,19 +397,18 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
         labels: {},
       };
       const key = seriesKey(ERROR_RATE_METRIC, { environment });
-      const entry = this.loadSeries(key, { metric: ERROR_RATE_METRIC, environment, labels: {} });
+      const entry = this.series.load(key, { metric: ERROR_RATE_METRIC, environment, labels: {} });
       if (minute < entry.lastTs) continue;
       const detection = this.score(entry, errors, minute);
       // Judged as a count first: a burst from a quiet (or new) service's zero is a spike too.
-      entry.state.counts ??= emptyCountState();
-      const verdict = judgeCount(entry.state.counts, errors);
+      const verdict = judgeCount(countsOf(entry), errors);
       const labelled = { ...point, labels: { environment } };
       const bySpread = detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE;
       if (verdict.spike || bySpread) {
         const anomaly = verdict.spike ? countAnomaly(labelled, verdict) : toAnomaly(labelled, detection);
         pending.push({ environment, kind: "error_spike", key, anomaly, at: minute });
       }
-      const sustained = trackPersistence(this.persistenceOf(entry), {
+      const sustained = trackPersistence(persistenceOf(entry), {
         at: minute,
         outside: verdict.outside,
         side: 1,
@@ -583,13 +427,12 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
   /** A closed minute's warning count, judged as a count on a series of its own (more leniently than errors). */
   private judgeWarnings(environment: string, minute: number, warnings: number): PendingAlert | null {
     const key = seriesKey(WARN_RATE_METRIC, { environment });
-    const entry = this.loadSeries(key, { metric: WARN_RATE_METRIC, environment, labels: {} });
+    const entry = this.series.load(key, { metric: WARN_RATE_METRIC, environment, labels: {} });
     if (minute < entry.lastTs) return null;
-    entry.state.counts ??= emptyCountState();
-    const verdict = judgeWarnings(entry.state.counts, warnings);
+    const verdict = judgeWarnings(countsOf(entry), warnings);
     entry.lastTs = minute;
     entry.dirty = true;
-    this.buffer.addRollup(key, minute, warnings, verdict.expected, verdict.spread);
+    this.series.buffer.addRollup(key, minute, warnings, verdict.expected, verdict.spread);
     if (!verdict.spike) return null;
     const point = {
       metric_name: WARN_RATE_METRIC,
@@ -607,7 +450,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
    */
   override async alarm(): Promise<void> {
     this.checkpointAlarmSet = false;
-    this.checkpoint(true);
+    this.series.checkpoint(true);
     const stored = this.sql
       .exec<{ org_id: string; service: string }>("SELECT org_id, service FROM monitor_identity WHERE id = 1")
       .toArray()[0];
@@ -622,7 +465,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       .toArray();
     const pending = environments.flatMap(({ environment }) => this.closeMinutes(environment, currentMinute));
     this.templates.save();
-    this.checkpoint(true);
+    this.series.checkpoint(true);
     await this.settle(pending);
     const stillOpen = this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM log_minutes WHERE closed = 0")
@@ -656,7 +499,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     const bound = this.bind(identity);
     if (!bound.ok) return bound;
     // what has been learned so far is readable at once, not only after the next checkpoint
-    this.checkpoint(true);
+    this.series.checkpoint(true);
     return { ok: true as const, series: queryMetrics(this.sql, query) };
   }
 

@@ -15,7 +15,11 @@ import {
 /** From now on the monitor writes no checkpoint by itself: neither by time nor by alarm. */
 async function pauseCheckpoints(id: DurableObjectId) {
   await runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
-    Object.assign(instance, { lastCheckpointAt: Number.MAX_SAFE_INTEGER, checkpointAlarmSet: true });
+    // the series store keeps the time of the last checkpoint (monitor-series.ts)
+    Object.assign((instance as unknown as { series: object }).series, {
+      lastCheckpointAt: Number.MAX_SAFE_INTEGER,
+    });
+    Object.assign(instance, { checkpointAlarmSet: true });
   });
 }
 
