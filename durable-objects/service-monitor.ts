@@ -1,13 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Database } from "../workers/adapters/db/client";
 import { type AnalysisWait, analysisWaitFrom } from "../workers/domain/correlation/analysis-wait";
-import { type Anomaly, countAnomaly, deviationPercent, toAnomaly } from "../workers/domain/detection/anomaly";
+import { countAnomaly, toAnomaly } from "../workers/domain/detection/anomaly";
 import { judgeCount } from "../workers/domain/detection/count-test";
-import { type Detection, detect } from "../workers/domain/detection/detector";
-import { harmfulExcursion } from "../workers/domain/detection/direction";
-import { anchoredBaseline, type Sustained, trackPersistence } from "../workers/domain/detection/persistence";
+import { trackPersistence } from "../workers/domain/detection/persistence";
 import { seriesKey } from "../workers/domain/detection/series-key";
-import type { TrendSignal } from "../workers/domain/detection/trend";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
   isSeriesPack,
@@ -21,16 +18,10 @@ import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import { MonitorRetention } from "./monitor-retention";
 import { applyMonitorSchema } from "./monitor-schema";
-import {
-  checkpointEveryMs,
-  countsOf,
-  judgingOf,
-  MonitorSeries,
-  persistenceOf,
-  type SeriesEntry,
-} from "./monitor-series";
+import { ERROR_RATE_METRIC, learn, recover, score, sustainedAlert } from "./monitor-scoring";
+import { checkpointEveryMs, countsOf, MonitorSeries, persistenceOf } from "./monitor-series";
 import { judgeWarnings, MonitorTemplates, WARN_RATE_METRIC } from "./monitor-templates";
-import { followTrend, trendAlert } from "./monitor-trend";
+import { trendAlert } from "./monitor-trend";
 import type {
   IdentifyResult,
   IngestResult,
@@ -43,13 +34,6 @@ import type {
 export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly } from "./monitor-types";
 
 const MINUTE = 60_000;
-const ERROR_RATE_METRIC = "log_error_rate";
-/** Persistence judges a metric only once its expectation rests on half an hour of points. */
-const PERSISTENCE_HISTORY = 30;
-/** Standard deviations from the expectation that count as outside the band for persistence. */
-const PERSISTENCE_SIGMA = 4;
-/** Sustained signals are kept apart from the series' alerts, so neither dedups the other. */
-const SUSTAINED_SUFFIX = "#sustained";
 /** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
 const MIN_ERRORS_FOR_SPIKE = 5;
 /** How long after the last logs the alarm closes minutes left open. */
@@ -83,7 +67,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     this.retention = new MonitorRetention(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       applyMonitorSchema(this.ctx.storage.sql);
-      this.recover();
+      recover(this.series);
     });
   }
 
@@ -141,88 +125,6 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     this.createdAt = createdAt;
     this.retention.remember(identity.retentionDays);
     return { ok: true, orgId: identity.orgId, service: identity.service, createdAt };
-  }
-
-  /**
-   * After an eviction or restart: every series with raw points stored after its last checkpoint
-   * learns them again, and the result is written. Runs before the object takes any call.
-   */
-  private recover(): void {
-    const behind = this.series.behind();
-    for (const entry of behind) this.replay(entry);
-    if (behind.length > 0) this.series.checkpoint(true);
-  }
-
-  /**
-   * Learns again the raw points stored after the series' last checkpoint, exactly as they were
-   * learned live: same order, late points stored but not scored. Their alerts were raised the
-   * first time.
-   */
-  private replay(entry: SeriesEntry): void {
-    for (const row of this.series.pointsAfterCheckpoint(entry)) {
-      for (const [timestamp, value] of row.points) {
-        if (timestamp < entry.lastTs) this.series.buffer.addRollup(entry.key, timestamp, value, null, null);
-        else this.score(entry, value, timestamp);
-      }
-      entry.rowid = row.id;
-      entry.dirty = true;
-    }
-  }
-
-  /**
-   * Scores an in-order point of a series, records it in the minute's rollup with the baseline it
-   * met, and follows how long the series has been outside its band (`sustained` once it held)
-   * and, for a saturation metric, whether it is heading for its limit (`trend`).
-   */
-  private score(
-    entry: SeriesEntry,
-    value: number,
-    timestamp: number,
-  ): Detection & { sustained: Sustained | null; trend: TrendSignal | null } {
-    const history = entry.state.n;
-    const detection = detect(entry.state, value, timestamp);
-    const sustained =
-      entry.metric === ERROR_RATE_METRIC
-        ? null
-        : this.followPersistence(entry, value, timestamp, history, detection);
-    entry.lastTs = timestamp;
-    entry.dirty = true;
-    this.series.buffer.addRollup(
-      entry.key,
-      timestamp,
-      value,
-      detection.warm ? detection.baselineMean : null,
-      detection.warm ? detection.baselineStdDev : null,
-    );
-    return { ...detection, sustained, trend: followTrend(entry, value, timestamp) };
-  }
-
-  /** How long the series has stayed outside the band it had before the excursion began. */
-  private followPersistence(
-    entry: SeriesEntry,
-    value: number,
-    timestamp: number,
-    history: number,
-    detection: Detection,
-  ): Sustained | null {
-    const state = persistenceOf(entry);
-    const current = { mean: detection.baselineMean, std: detection.baselineStdDev };
-    const base = anchoredBaseline(state, current);
-    const z = base.std > 0 ? (value - base.mean) / base.std : detection.zScore;
-    const judging = judgingOf(entry);
-    return trackPersistence(
-      state,
-      {
-        at: timestamp,
-        outside:
-          history >= PERSISTENCE_HISTORY &&
-          harmfulExcursion(judging.harm, value, base.mean, z, PERSISTENCE_SIGMA),
-        side: z >= 0 ? 1 : -1,
-        magnitude: Math.abs(z),
-        baseline: current,
-      },
-      judging.persistence,
-    );
   }
 
   private async checkpointSoon(): Promise<void> {
@@ -289,11 +191,8 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
         const timestamp = pack.timestamps[i]!;
         const value = pack.values[i]!;
         this.series.buffer.addPoint(entry.id, timestamp, value);
-        if (timestamp < entry.lastTs) {
-          this.series.buffer.addRollup(key, timestamp, value, null, null);
-          continue;
-        }
-        const detection = this.score(entry, value, timestamp);
+        const detection = learn(this.series, entry, value, timestamp);
+        if (!detection) continue;
         if (detection.alert || detection.sustained || detection.trend) {
           const labels = { ...pack.labels, environment: pack.environment };
           const point = { metric_name: pack.metric, service: bound.service, labels, value, timestamp };
@@ -399,7 +298,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       const key = seriesKey(ERROR_RATE_METRIC, { environment });
       const entry = this.series.load(key, { metric: ERROR_RATE_METRIC, environment, labels: {} });
       if (minute < entry.lastTs) continue;
-      const detection = this.score(entry, errors, minute);
+      const detection = score(this.series, entry, errors, minute);
       // Judged as a count first: a burst from a quiet (or new) service's zero is a spike too.
       const verdict = judgeCount(countsOf(entry), errors);
       const labelled = { ...point, labels: { environment } };
@@ -520,31 +419,4 @@ function latestByEnvironment(items: { environment: string; at: number }[]): Map<
 
 export function monitorName(orgId: string, service: string): string {
   return `${orgId}:${service}`;
-}
-
-/** The signal of a series that stayed outside its band: its own key, its own severity. */
-function sustainedAlert(key: string, anomaly: Anomaly, sustained: Sustained) {
-  return {
-    kind: "sustained" as const,
-    key: `${key}${SUSTAINED_SUFFIX}`,
-    anomaly: {
-      ...anomaly,
-      ...againstAnchor(anomaly, sustained),
-      severity: sustained.severity,
-      sustained_minutes: Math.round(sustained.durationMs / MINUTE),
-    },
-  };
-}
-
-/** A sustained excursion told against the band it left, not the baseline that followed it. */
-function againstAnchor(anomaly: Anomaly, sustained: Sustained): Partial<Anomaly> {
-  const anchor = sustained.anchor;
-  if (!anchor || !(anchor.std > 0)) return {};
-  const z = (anomaly.current_value - anchor.mean) / anchor.std;
-  return {
-    baseline_mean: anchor.mean,
-    baseline_std_dev: anchor.std,
-    z_score: z,
-    deviation_percent: deviationPercent(anomaly.current_value, anchor.mean),
-  };
 }
