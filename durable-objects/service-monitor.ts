@@ -1,10 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Database } from "../workers/adapters/db/client";
 import { type AnalysisWait, analysisWaitFrom } from "../workers/domain/correlation/analysis-wait";
-import { countAnomaly, toAnomaly } from "../workers/domain/detection/anomaly";
-import { judgeCount } from "../workers/domain/detection/count-test";
-import { trackPersistence } from "../workers/domain/detection/persistence";
-import { seriesKey } from "../workers/domain/detection/series-key";
+import { toAnomaly } from "../workers/domain/detection/anomaly";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
   isSeriesPack,
@@ -14,13 +11,20 @@ import {
 } from "../workers/domain/ingest/series-pack";
 import { dispatchDueAnalyses } from "./monitor-analysis";
 import { correlate } from "./monitor-correlation";
+import {
+  CLOSE_IDLE_MINUTES_MS,
+  closeIdleMinutes,
+  closeMinutes,
+  minutesOpen,
+  recordLog,
+} from "./monitor-log-minutes";
 import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import { MonitorRetention } from "./monitor-retention";
 import { applyMonitorSchema } from "./monitor-schema";
-import { ERROR_RATE_METRIC, learn, recover, score, sustainedAlert } from "./monitor-scoring";
-import { checkpointEveryMs, countsOf, MonitorSeries, persistenceOf } from "./monitor-series";
-import { judgeWarnings, MonitorTemplates, WARN_RATE_METRIC } from "./monitor-templates";
+import { learn, recover, sustainedAlert } from "./monitor-scoring";
+import { checkpointEveryMs, MonitorSeries } from "./monitor-series";
+import { MonitorTemplates } from "./monitor-templates";
 import { trendAlert } from "./monitor-trend";
 import type {
   IdentifyResult,
@@ -32,12 +36,6 @@ import type {
 } from "./monitor-types";
 
 export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly } from "./monitor-types";
-
-const MINUTE = 60_000;
-/** An error-rate alert needs at least this many errors in the minute: 1 -> 2 errors is not a spike. */
-const MIN_ERRORS_FOR_SPIKE = 5;
-/** How long after the last logs the alarm closes minutes left open. */
-const CLOSE_IDLE_MINUTES_MS = 90_000;
 
 /**
  * One object per (organisation, service), addressed by `idFromName(`${orgId}:${service}`)`.
@@ -61,6 +59,7 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
   private settling: Promise<unknown> = Promise.resolve();
   /** log templates per environment (their clusters are written with each logs call) */
   private readonly templates = new MonitorTemplates(this.ctx.storage.sql);
+  private readonly logMinutes = { sql: this.ctx.storage.sql, series: this.series, templates: this.templates };
 
   constructor(ctx: DurableObjectState, env: MonitorEnv) {
     super(ctx, env);
@@ -224,32 +223,12 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     const pending: PendingAlert[] = [];
     const latestMinute = new Map<string, number>();
     for (const log of logs) {
-      this.sql.exec(
-        "INSERT INTO logs (ts, level, environment, message, labels) VALUES (?, ?, ?, ?, ?)",
-        log.timestamp,
-        log.level,
-        log.environment,
-        log.message,
-        JSON.stringify(log.labels),
-      );
-      const minute = Math.floor(log.timestamp / MINUTE) * MINUTE;
-      const isError = log.level === "error" || log.level === "critical" ? 1 : 0;
-      const isWarning = log.level === "warn" ? 1 : 0;
-      this.sql.exec(
-        `INSERT INTO log_minutes (environment, minute, total, errors, warnings) VALUES (?, ?, 1, ?, ?)
-         ON CONFLICT (environment, minute) DO UPDATE SET total = total + 1, errors = errors + excluded.errors,
-           warnings = warnings + excluded.warnings`,
-        log.environment,
-        minute,
-        isError,
-        isWarning,
-      );
-      this.templates.observe(log.environment, log);
+      const minute = recordLog(this.logMinutes, log);
       latestMinute.set(log.environment, Math.max(latestMinute.get(log.environment) ?? 0, minute));
     }
     // A minute is complete once a later minute has data: score each completed one, in order.
     for (const [environment, current] of latestMinute)
-      pending.push(...this.closeMinutes(environment, current));
+      pending.push(...closeMinutes(this.logMinutes, bound.service, environment, current));
     this.templates.save();
     // A service that falls silent must still have its last minutes scored: the alarm does that.
     if ((await this.ctx.storage.getAlarm()) === null)
@@ -264,86 +243,6 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
   }
 
   /**
-   * Scores every open minute of an environment's error counts before `before`, in order: each is
-   * a point of the error-rate series; a spike (enough errors, above its baseline) is an alert.
-   */
-  private closeMinutes(environment: string, before: number): PendingAlert[] {
-    const identity = this.identity;
-    if (!identity) return [];
-    const pending: PendingAlert[] = [];
-    const open = this.sql
-      .exec<{ minute: number; errors: number; warnings: number }>(
-        "SELECT minute, errors, warnings FROM log_minutes WHERE environment = ? AND closed = 0 AND minute < ? ORDER BY minute",
-        environment,
-        before,
-      )
-      .toArray();
-    for (const { minute, errors, warnings } of open) {
-      this.sql.exec(
-        "UPDATE log_minutes SET closed = 1 WHERE environment = ? AND minute = ?",
-        environment,
-        minute,
-      );
-      pending.push(...this.templates.closeMinute(environment, minute, identity.service));
-      const warned = this.judgeWarnings(environment, minute, warnings);
-      if (warned) pending.push(warned);
-      const point: MetricPoint = {
-        timestamp: minute,
-        metric_name: ERROR_RATE_METRIC,
-        value: errors,
-        service: identity.service,
-        environment,
-        labels: {},
-      };
-      const key = seriesKey(ERROR_RATE_METRIC, { environment });
-      const entry = this.series.load(key, { metric: ERROR_RATE_METRIC, environment, labels: {} });
-      if (minute < entry.lastTs) continue;
-      const detection = score(this.series, entry, errors, minute);
-      // Judged as a count first: a burst from a quiet (or new) service's zero is a spike too.
-      const verdict = judgeCount(countsOf(entry), errors);
-      const labelled = { ...point, labels: { environment } };
-      const bySpread = detection.alert && detection.zScore > 0 && errors >= MIN_ERRORS_FOR_SPIKE;
-      if (verdict.spike || bySpread) {
-        const anomaly = verdict.spike ? countAnomaly(labelled, verdict) : toAnomaly(labelled, detection);
-        pending.push({ environment, kind: "error_spike", key, anomaly, at: minute });
-      }
-      const sustained = trackPersistence(persistenceOf(entry), {
-        at: minute,
-        outside: verdict.outside,
-        side: 1,
-        magnitude: Math.max(0, verdict.z),
-      });
-      if (sustained)
-        pending.push({
-          environment,
-          at: minute,
-          ...sustainedAlert(key, countAnomaly(labelled, verdict), sustained),
-        });
-    }
-    return pending;
-  }
-
-  /** A closed minute's warning count, judged as a count on a series of its own (more leniently than errors). */
-  private judgeWarnings(environment: string, minute: number, warnings: number): PendingAlert | null {
-    const key = seriesKey(WARN_RATE_METRIC, { environment });
-    const entry = this.series.load(key, { metric: WARN_RATE_METRIC, environment, labels: {} });
-    if (minute < entry.lastTs) return null;
-    const verdict = judgeWarnings(countsOf(entry), warnings);
-    entry.lastTs = minute;
-    entry.dirty = true;
-    this.series.buffer.addRollup(key, minute, warnings, verdict.expected, verdict.spread);
-    if (!verdict.spike) return null;
-    const point = {
-      metric_name: WARN_RATE_METRIC,
-      service: this.identity?.service ?? "",
-      labels: { environment },
-      value: warnings,
-      timestamp: minute,
-    };
-    return { environment, kind: "error_spike", key, anomaly: countAnomaly(point, verdict), at: minute };
-  }
-
-  /**
    * Writes what waits for a checkpoint, and closes the minutes a silent service left open, so a
    * burst of errors before a crash still alerts.
    */
@@ -355,22 +254,11 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
       .toArray()[0];
     if (!stored) return;
     this.identity ??= { orgId: stored.org_id, service: stored.service };
-    const currentMinute = Math.floor(Date.now() / MINUTE) * MINUTE;
-    const environments = this.sql
-      .exec<{ environment: string }>(
-        "SELECT DISTINCT environment FROM log_minutes WHERE closed = 0 AND minute < ?",
-        currentMinute,
-      )
-      .toArray();
-    const pending = environments.flatMap(({ environment }) => this.closeMinutes(environment, currentMinute));
-    this.templates.save();
+    const pending = closeIdleMinutes(this.logMinutes, this.identity.service, Date.now());
     this.series.checkpoint(true);
     await this.settle(pending);
-    const stillOpen = this.sql
-      .exec<{ n: number }>("SELECT count(*) AS n FROM log_minutes WHERE closed = 0")
-      .one().n;
     // keep a sooner alarm (a checkpoint, an analysis) that a call made meanwhile may have set
-    if (stillOpen > 0) await this.alarmBy(Date.now() + CLOSE_IDLE_MINUTES_MS);
+    if (minutesOpen(this.sql)) await this.alarmBy(Date.now() + CLOSE_IDLE_MINUTES_MS);
   }
 
   /** Keeps the deployment timeline that correlation reads (history lives in D1). */
