@@ -1,6 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb, type Database } from "../workers/adapters/db/client";
-import { type AnalysisWait, analysisWaitFrom } from "../workers/domain/correlation/analysis-wait";
 import { toAnomaly } from "../workers/domain/detection/anomaly";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
@@ -9,33 +7,41 @@ import {
   packedPoints,
   type SeriesPack,
 } from "../workers/domain/ingest/series-pack";
-import { dispatchDueAnalyses } from "./monitor-analysis";
-import { correlate } from "./monitor-correlation";
+import { MonitorAlarms } from "./monitor-alarms";
+import { MonitorTenant } from "./monitor-identity";
 import {
   CLOSE_IDLE_MINUTES_MS,
   closeIdleMinutes,
   closeMinutes,
+  type LogMinuteParts,
   minutesOpen,
   recordLog,
 } from "./monitor-log-minutes";
-import { judgeAlerts } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import { MonitorRetention } from "./monitor-retention";
 import { applyMonitorSchema } from "./monitor-schema";
 import { learn, recover, sustainedAlert } from "./monitor-scoring";
 import { checkpointEveryMs, MonitorSeries } from "./monitor-series";
+import { MonitorSettler } from "./monitor-settle";
 import { MonitorTemplates } from "./monitor-templates";
 import { trendAlert } from "./monitor-trend";
 import type {
   IdentifyResult,
   IngestResult,
-  MonitorContext,
   MonitorEnv,
   MonitorIdentity,
   PendingAlert,
 } from "./monitor-types";
 
 export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly } from "./monitor-types";
+
+/** The monitor's parts, made once by the object. */
+export interface MonitorParts extends LogMinuteParts {
+  tenant: MonitorTenant;
+  retention: MonitorRetention;
+  alarms: MonitorAlarms;
+  settler: MonitorSettler;
+}
 
 /**
  * One object per (organisation, service), addressed by `idFromName(`${orgId}:${service}`)`.
@@ -44,42 +50,53 @@ export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly }
  * incidents in D1 (one open incident per environment) with an analysis message on the queue.
  * Everything it needs after an eviction or restart is in storage; the in-memory series map is
  * only a cache.
+ *
+ * The class is the object's lifecycle (schema and recovery before the first call, the alarm)
+ * and its RPC surface; the work is in its parts, one module per concern: the series store
+ * (monitor-series.ts), scoring (monitor-scoring.ts), log minutes (monitor-log-minutes.ts),
+ * templates, the tenant, the alarm, settling a batch's alerts and retention.
  */
 export class ServiceMonitor extends DurableObject<MonitorEnv> {
-  private readonly series = new MonitorSeries(
-    this.ctx.storage.sql,
-    checkpointEveryMs(this.env.MONITOR_CHECKPOINT_MS),
-  );
-  private identity: MonitorIdentity | null = null;
-  private createdAt: number | null = null;
-  private readonly retention: MonitorRetention;
-  private db: Database | null = null;
-  private checkpointAlarmSet = false;
-  /** judging and correlation await D1; this chain keeps two batches from interleaving there */
-  private settling: Promise<unknown> = Promise.resolve();
-  /** log templates per environment (their clusters are written with each logs call) */
-  private readonly templates = new MonitorTemplates(this.ctx.storage.sql);
-  private readonly logMinutes = { sql: this.ctx.storage.sql, series: this.series, templates: this.templates };
+  private readonly parts: MonitorParts;
 
   constructor(ctx: DurableObjectState, env: MonitorEnv) {
     super(ctx, env);
-    this.retention = new MonitorRetention(ctx.storage.sql);
+    const sql = ctx.storage.sql;
+    const retention = new MonitorRetention(sql);
+    const tenant = new MonitorTenant(sql, retention);
+    const alarms = new MonitorAlarms(ctx.storage);
+    this.parts = {
+      sql,
+      series: new MonitorSeries(sql, checkpointEveryMs(env.MONITOR_CHECKPOINT_MS)),
+      // log templates per environment (their clusters are written with each logs call)
+      templates: new MonitorTemplates(sql),
+      retention,
+      tenant,
+      alarms,
+      settler: new MonitorSettler(sql, env, () => tenant.current, alarms),
+    };
+    // before the object takes any call: the schema, then what was learned after the last checkpoint
     ctx.blockConcurrencyWhile(async () => {
-      applyMonitorSchema(this.ctx.storage.sql);
-      recover(this.series);
+      applyMonitorSchema(sql);
+      recover(this.parts.series);
     });
   }
 
-  /** What the correlation and noise modules work with; null until the object knows its tenant. */
-  private context(): MonitorContext | null {
-    if (!this.identity) return null;
-    // drizzle builds its schema maps on creation: once per object, not once per batch
-    this.db ??= createDb(this.env.DB);
-    return { sql: this.sql, db: this.db, queue: this.env.ANALYSIS_QUEUE, identity: this.identity };
-  }
-
-  private get sql() {
-    return this.ctx.storage.sql;
+  /**
+   * Writes what waits for a checkpoint, and closes the minutes a silent service left open, so a
+   * burst of errors before a crash still alerts.
+   */
+  override async alarm(): Promise<void> {
+    const { sql, series, tenant, alarms, settler } = this.parts;
+    alarms.fired();
+    series.checkpoint(true);
+    const identity = tenant.restore();
+    if (!identity) return;
+    const pending = closeIdleMinutes(this.parts, identity.service, Date.now());
+    series.checkpoint(true);
+    await settler.settle(pending);
+    // keep a sooner alarm (a checkpoint, an analysis) that a call made meanwhile may have set
+    if (minutesOpen(sql)) await alarms.by(Date.now() + CLOSE_IDLE_MINUTES_MS);
   }
 
   /**
@@ -87,110 +104,29 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
    * afterwards: data of one tenant can never be written into another tenant's monitor.
    */
   async identify(identity: MonitorIdentity): Promise<IdentifyResult> {
-    return this.bind(identity);
+    return this.parts.tenant.bind(identity);
   }
 
-  private bind(identity: MonitorIdentity): IdentifyResult {
-    // Once bound, the identity is known in memory: no storage read on every ingest call.
-    if (this.identity && this.createdAt !== null) {
-      if (this.identity.orgId !== identity.orgId || this.identity.service !== identity.service) {
-        return { ok: false, error: "identity_mismatch" };
-      }
-      this.retention.remember(identity.retentionDays);
-      return { ok: true, orgId: identity.orgId, service: identity.service, createdAt: this.createdAt };
-    }
-    const existing = this.sql
-      .exec<{ org_id: string; service: string; created_at: number }>(
-        "SELECT org_id, service, created_at FROM monitor_identity WHERE id = 1",
-      )
-      .toArray()[0];
-    if (existing) {
-      if (existing.org_id !== identity.orgId || existing.service !== identity.service) {
-        return { ok: false, error: "identity_mismatch" };
-      }
-      this.identity = { orgId: existing.org_id, service: existing.service };
-      this.createdAt = existing.created_at;
-      this.retention.remember(identity.retentionDays);
-      return { ok: true, orgId: existing.org_id, service: existing.service, createdAt: existing.created_at };
-    }
-    const createdAt = Date.now();
-    this.sql.exec(
-      "INSERT INTO monitor_identity (id, org_id, service, created_at) VALUES (1, ?, ?, ?)",
-      identity.orgId,
-      identity.service,
-      createdAt,
-    );
-    this.identity = { orgId: identity.orgId, service: identity.service };
-    this.createdAt = createdAt;
-    this.retention.remember(identity.retentionDays);
-    return { ok: true, orgId: identity.orgId, service: identity.service, createdAt };
-  }
-
-  private async checkpointSoon(): Promise<void> {
-    if (this.checkpointAlarmSet) return;
-    await this.alarmBy(Date.now() + this.series.checkpointEveryMs);
-    this.checkpointAlarmSet = true;
-  }
-
-  /**
-   * Judges the batch's alerts against maintenance windows, suppression rules, dedup and flapping
-   * (reading D1 only when there are alerts), records every one as a signal, and correlates the
-   * environments that got signals which count.
-   */
-  private settle(pending: PendingAlert[], dataTimes: Map<string, number> = new Map()) {
-    const run = async () => {
-      const ctx = this.context();
-      if (!ctx) return { raised: [], suppressed: [], incidentIds: [] };
-      const { raised, suppressed, touched } = await judgeAlerts(ctx, pending);
-      const incidentIds = await correlate(ctx, touched);
-      const next = await dispatchDueAnalyses(ctx, () => this.analysisWait(), Date.now(), dataTimes);
-      if (next !== null) await this.alarmBy(next);
-      return { raised, suppressed, incidentIds };
-    };
-    const result = this.settling.then(run, run);
-    this.settling = result.catch(() => undefined);
-    return result;
-  }
-
-  /**
-   * How long an opened incident's analysis waits for evidence: the service's own setting
-   * (monitor_settings), else ANALYSIS_GROUP_WAIT_SECONDS, else the default (analysis-wait.ts).
-   */
-  private analysisWait(): AnalysisWait {
-    const own = this.sql
-      .exec<{ value: string }>("SELECT value FROM monitor_settings WHERE key = 'analysis_group_wait_seconds'")
-      .toArray()[0];
-    return analysisWaitFrom(own?.value ?? this.env.ANALYSIS_GROUP_WAIT_SECONDS);
-  }
-
-  /** Makes sure the alarm fires by `due`, keeping a sooner one. */
-  private async alarmBy(due: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
-  }
-
-  /**
-   * Stores and scores metric points, packed by series (time order per series is expected; late
-   * points are stored, not scored).
-   */
+  /** Stores and scores metric points, packed by series (late points are stored, not scored). */
   async ingestMetrics(identity: MonitorIdentity, input: SeriesPack[] | MetricPoint[]): Promise<IngestResult> {
-    const bound = this.bind(identity);
+    const bound = this.parts.tenant.bind(identity);
     if (!bound.ok) return bound;
+    const { series } = this.parts;
     // During a rolling deploy a Worker of the previous version still sends plain points.
     const packs = input.every(isSeriesPack) ? input : packBySeries(input as MetricPoint[]);
     const pending: (PendingAlert & { order: number })[] = [];
     let firstSight = false;
     for (const pack of packs) {
       const { key } = pack;
-      const known = this.series.size;
-      const entry = this.series.load(key, pack);
+      const known = series.size;
+      const entry = series.load(key, pack);
       // a series is written at first sight, so recovery always knows its name and labels
-      if (this.series.size > known && entry.dirty) firstSight = true;
+      if (series.size > known && entry.dirty) firstSight = true;
       for (let i = 0; i < pack.values.length; i++) {
         const timestamp = pack.timestamps[i]!;
         const value = pack.values[i]!;
-        this.series.buffer.addPoint(entry.id, timestamp, value);
-        const detection = learn(this.series, entry, value, timestamp);
+        series.buffer.addPoint(entry.id, timestamp, value);
+        const detection = learn(series, entry, value, timestamp);
         if (!detection) continue;
         if (detection.alert || detection.sustained || detection.trend) {
           const labels = { ...pack.labels, environment: pack.environment };
@@ -204,61 +140,42 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
         }
       }
     }
-    this.series.writePoints();
-    if (!this.series.checkpoint(firstSight)) await this.checkpointSoon();
+    series.writePoints();
+    if (!series.checkpoint(firstSight))
+      await this.parts.alarms.checkpointBy(Date.now() + series.checkpointEveryMs);
     // alerts in the order their points arrived, whatever series they belong to
     pending.sort((a, b) => a.order - b.order);
-    const { raised, suppressed, incidentIds } = await this.settle(
+    const { raised, suppressed, incidentIds } = await this.parts.settler.settle(
       pending.map(({ order: _, ...alert }) => alert),
       latestByEnvironment(packs.map((p) => ({ environment: p.environment, at: Math.max(...p.timestamps) }))),
     );
-    this.retention.prune();
+    this.parts.retention.prune();
     return { ok: true, stored: packedPoints(packs), anomalies: raised, suppressed, incidentIds };
   }
 
   /** Stores log lines and turns each closed minute's error count into a series of its own. */
   async ingestLogs(identity: MonitorIdentity, logs: LogEntry[]): Promise<IngestResult> {
-    const bound = this.bind(identity);
+    const bound = this.parts.tenant.bind(identity);
     if (!bound.ok) return bound;
     const pending: PendingAlert[] = [];
     const latestMinute = new Map<string, number>();
     for (const log of logs) {
-      const minute = recordLog(this.logMinutes, log);
+      const minute = recordLog(this.parts, log);
       latestMinute.set(log.environment, Math.max(latestMinute.get(log.environment) ?? 0, minute));
     }
     // A minute is complete once a later minute has data: score each completed one, in order.
     for (const [environment, current] of latestMinute)
-      pending.push(...closeMinutes(this.logMinutes, bound.service, environment, current));
-    this.templates.save();
+      pending.push(...closeMinutes(this.parts, bound.service, environment, current));
+    this.parts.templates.save();
     // A service that falls silent must still have its last minutes scored: the alarm does that.
-    if ((await this.ctx.storage.getAlarm()) === null)
-      await this.ctx.storage.setAlarm(Date.now() + CLOSE_IDLE_MINUTES_MS);
-    this.series.checkpoint(true);
-    const { raised, suppressed, incidentIds } = await this.settle(
+    await this.parts.alarms.unlessSet(Date.now() + CLOSE_IDLE_MINUTES_MS);
+    this.parts.series.checkpoint(true);
+    const { raised, suppressed, incidentIds } = await this.parts.settler.settle(
       pending,
       latestByEnvironment(logs.map((l) => ({ environment: l.environment, at: l.timestamp }))),
     );
-    this.retention.prune();
+    this.parts.retention.prune();
     return { ok: true, stored: logs.length, anomalies: raised, suppressed, incidentIds };
-  }
-
-  /**
-   * Writes what waits for a checkpoint, and closes the minutes a silent service left open, so a
-   * burst of errors before a crash still alerts.
-   */
-  override async alarm(): Promise<void> {
-    this.checkpointAlarmSet = false;
-    this.series.checkpoint(true);
-    const stored = this.sql
-      .exec<{ org_id: string; service: string }>("SELECT org_id, service FROM monitor_identity WHERE id = 1")
-      .toArray()[0];
-    if (!stored) return;
-    this.identity ??= { orgId: stored.org_id, service: stored.service };
-    const pending = closeIdleMinutes(this.logMinutes, this.identity.service, Date.now());
-    this.series.checkpoint(true);
-    await this.settle(pending);
-    // keep a sooner alarm (a checkpoint, an analysis) that a call made meanwhile may have set
-    if (minutesOpen(this.sql)) await this.alarmBy(Date.now() + CLOSE_IDLE_MINUTES_MS);
   }
 
   /** Keeps the deployment timeline that correlation reads (history lives in D1). */
@@ -266,10 +183,10 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     identity: MonitorIdentity,
     events: (DeploymentEvent & { id: string })[],
   ): Promise<IngestResult> {
-    const bound = this.bind(identity);
+    const bound = this.parts.tenant.bind(identity);
     if (!bound.ok) return bound;
     for (const event of events) {
-      this.sql.exec(
+      this.parts.sql.exec(
         "INSERT OR REPLACE INTO deployments (id, ts, environment, version, status, metadata) VALUES (?, ?, ?, ?, ?, ?)",
         event.id,
         event.timestamp,
@@ -283,17 +200,17 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
   }
 
   async metrics(identity: MonitorIdentity, query: MetricQuery) {
-    const bound = this.bind(identity);
+    const bound = this.parts.tenant.bind(identity);
     if (!bound.ok) return bound;
     // what has been learned so far is readable at once, not only after the next checkpoint
-    this.series.checkpoint(true);
-    return { ok: true as const, series: queryMetrics(this.sql, query) };
+    this.parts.series.checkpoint(true);
+    return { ok: true as const, series: queryMetrics(this.parts.sql, query) };
   }
 
   async logs(identity: MonitorIdentity, query: LogQuery) {
-    const bound = this.bind(identity);
+    const bound = this.parts.tenant.bind(identity);
     if (!bound.ok) return bound;
-    return { ok: true as const, logs: queryLogs(this.sql, query) };
+    return { ok: true as const, logs: queryLogs(this.parts.sql, query) };
   }
 }
 

@@ -15,11 +15,10 @@ import {
 /** From now on the monitor writes no checkpoint by itself: neither by time nor by alarm. */
 async function pauseCheckpoints(id: DurableObjectId) {
   await runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
-    // the series store keeps the time of the last checkpoint (monitor-series.ts)
-    Object.assign((instance as unknown as { series: object }).series, {
-      lastCheckpointAt: Number.MAX_SAFE_INTEGER,
-    });
-    Object.assign(instance, { checkpointAlarmSet: true });
+    // the series store keeps the last checkpoint's time, the alarm whether one is asked for
+    const { parts } = instance as unknown as { parts: { series: object; alarms: object } };
+    Object.assign(parts.series, { lastCheckpointAt: Number.MAX_SAFE_INTEGER });
+    Object.assign(parts.alarms, { checkpointAlarmSet: true });
   });
 }
 
@@ -400,7 +399,9 @@ describe("ServiceMonitor state", () => {
     const pruneNext = () =>
       runInDurableObject(env.SERVICE_MONITOR.get(id), async (instance) => {
         // pruning runs at most once a minute: let the next call prune (monitor-retention.ts)
-        Object.assign((instance as unknown as { retention: object }).retention, { lastPruneAt: 0 });
+        Object.assign((instance as unknown as { parts: { retention: object } }).parts.retention, {
+          lastPruneAt: 0,
+        });
       });
     const rowIds = () =>
       runInDurableObject(env.SERVICE_MONITOR.get(id), async (_i, state) =>
