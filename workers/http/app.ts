@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { API_MAX_JSON_DEPTH } from "../domain/text/json-depth";
 import type { Services } from "../services/container";
+import { DocumentedRouter } from "./define-route";
 import { handleError, notFoundJson } from "./error-handler";
 import { limitBody, limitJsonDepth, requireJsonBody } from "./middleware/body-guards";
 import { withDashboardSession } from "./middleware/dashboard-session";
@@ -11,7 +12,7 @@ import { actionDocs, actionRoutes } from "./routes/actions";
 import { apiKeys } from "./routes/api-keys";
 import { authDocs, authRoutes } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
-import { healthDocs, healthRoutes } from "./routes/health";
+import { health } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
 import { integrationDocs, integrationRoutes } from "./routes/integrations";
 import { noiseDocs, noiseRoutes } from "./routes/noise";
@@ -27,8 +28,23 @@ import type { AppEnv } from "./types";
 const API_BODY_LIMIT_BYTES = 64 * 1024;
 const INGEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** The document itself, declared here beside the list it is built from. */
+const openApi = new DocumentedRouter("").route(
+  {
+    method: "get",
+    path: "/openapi.json",
+    tag: "Operations",
+    summary: "This document: every route, generated from the same zod schemas the validators use",
+    auth: "public",
+    success: { status: 200, description: "OpenAPI 3.1" },
+    errors: [],
+  },
+  (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200),
+);
+
 export const routeDocs: RouteDoc[] = [
-  ...healthDocs,
+  ...openApi.docs,
+  ...health.docs,
   ...authDocs,
   ...teamDocs,
   ...apiKeys.docs,
@@ -78,8 +94,8 @@ export function createApp(
   app.use("/ingest/*", requestContext, limitBody(INGEST_BODY_LIMIT_BYTES), requireJsonBody);
   app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), limitJsonDepth(API_MAX_JSON_DEPTH));
 
-  app.route("/", healthRoutes);
-  app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200));
+  app.route(health.prefix, health.app);
+  app.route(openApi.prefix, openApi.app);
 
   app.route("/api/auth", authRoutes);
   app.route("/api/team", teamRoutes);
