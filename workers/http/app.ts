@@ -20,7 +20,7 @@ import { organizationDocs, organizationRoutes } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
-import { teamDocs, teamRoutes } from "./routes/team";
+import { team } from "./routes/team";
 import { whoamiDocs, whoamiRoutes } from "./routes/whoami";
 import type { AppEnv } from "./types";
 
@@ -46,7 +46,7 @@ export const routeDocs: RouteDoc[] = [
   ...openApi.docs,
   ...health.docs,
   ...authDocs,
-  ...teamDocs,
+  ...team.docs,
   ...apiKeys.docs,
   ...organizationDocs,
   ...whoamiDocs,
@@ -98,7 +98,7 @@ export function createApp(
   app.route(openApi.prefix, openApi.app);
 
   app.route("/api/auth", authRoutes);
-  app.route("/api/team", teamRoutes);
+  app.route(team.prefix, team.app);
   app.route(apiKeys.prefix, apiKeys.app);
   app.route("/api", organizationRoutes);
   app.route("/api", whoamiRoutes);
