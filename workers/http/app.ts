@@ -10,7 +10,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
 import { actionDocs, actionRoutes } from "./routes/actions";
 import { apiKeys } from "./routes/api-keys";
-import { authDocs, authRoutes } from "./routes/auth";
+import { auth } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
 import { health } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
@@ -45,7 +45,7 @@ const openApi = new DocumentedRouter("").route(
 export const routeDocs: RouteDoc[] = [
   ...openApi.docs,
   ...health.docs,
-  ...authDocs,
+  ...auth.docs,
   ...team.docs,
   ...apiKeys.docs,
   ...organizationDocs,
@@ -97,7 +97,7 @@ export function createApp(
   app.route(health.prefix, health.app);
   app.route(openApi.prefix, openApi.app);
 
-  app.route("/api/auth", authRoutes);
+  app.route(auth.prefix, auth.app);
   app.route(team.prefix, team.app);
   app.route(apiKeys.prefix, apiKeys.app);
   app.route("/api", organizationRoutes);
