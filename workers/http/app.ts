@@ -16,12 +16,12 @@ import { health } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
 import { integrationDocs, integrationRoutes } from "./routes/integrations";
 import { noiseDocs, noiseRoutes } from "./routes/noise";
-import { organizationDocs, organizationRoutes } from "./routes/organization";
+import { organization } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
 import { team } from "./routes/team";
-import { whoamiDocs, whoamiRoutes } from "./routes/whoami";
+import { whoami } from "./routes/whoami";
 import type { AppEnv } from "./types";
 
 /** JSON API bodies are small; ingest batches may be up to 1 MB. */
@@ -48,8 +48,8 @@ export const routeDocs: RouteDoc[] = [
   ...auth.docs,
   ...team.docs,
   ...apiKeys.docs,
-  ...organizationDocs,
-  ...whoamiDocs,
+  ...organization.docs,
+  ...whoami.docs,
   ...services.docs,
   ...ingestDocs,
   ...noiseDocs,
@@ -100,8 +100,8 @@ export function createApp(
   app.route(auth.prefix, auth.app);
   app.route(team.prefix, team.app);
   app.route(apiKeys.prefix, apiKeys.app);
-  app.route("/api", organizationRoutes);
-  app.route("/api", whoamiRoutes);
+  app.route(organization.prefix, organization.app);
+  app.route(whoami.prefix, whoami.app);
   app.route(services.prefix, services.app);
   app.route("/api", noiseRoutes);
   app.route("/api/dashboard", dashboardRoutes);
