@@ -13,7 +13,7 @@ import { apiKeys } from "./routes/api-keys";
 import { auth } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
 import { health } from "./routes/health";
-import { ingestDocs, ingestRoutes } from "./routes/ingest";
+import { ingest } from "./routes/ingest";
 import { integrationDocs, integrationRoutes } from "./routes/integrations";
 import { noiseDocs, noiseRoutes } from "./routes/noise";
 import { organization } from "./routes/organization";
@@ -51,7 +51,7 @@ export const routeDocs: RouteDoc[] = [
   ...organization.docs,
   ...whoami.docs,
   ...services.docs,
-  ...ingestDocs,
+  ...ingest.docs,
   ...noiseDocs,
   ...dashboardDocs,
   ...integrationDocs,
@@ -109,7 +109,7 @@ export function createApp(
   app.route("/api", actionRoutes);
   app.route(runbooks.prefix, runbooks.app);
   app.all("/api/*", notFoundJson);
-  app.route("/ingest", ingestRoutes);
+  app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
   app.route("/webhooks/slack", slackWebhookRoutes);
   app.all("/webhooks/*", notFoundJson);
