@@ -19,7 +19,7 @@ import { noiseDocs, noiseRoutes } from "./routes/noise";
 import { organization } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
-import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
+import { slackWebhooks } from "./routes/slack-webhooks";
 import { team } from "./routes/team";
 import { whoami } from "./routes/whoami";
 import type { AppEnv } from "./types";
@@ -55,7 +55,7 @@ export const routeDocs: RouteDoc[] = [
   ...noiseDocs,
   ...dashboardDocs,
   ...integrationDocs,
-  ...slackWebhookDocs,
+  ...slackWebhooks.docs,
   ...actionDocs,
   ...runbooks.docs,
 ];
@@ -111,7 +111,7 @@ export function createApp(
   app.all("/api/*", notFoundJson);
   app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
-  app.route("/webhooks/slack", slackWebhookRoutes);
+  app.route(slackWebhooks.prefix, slackWebhooks.app);
   app.all("/webhooks/*", notFoundJson);
 
   // the dashboard's form posts are small too: the same limit as the API
