@@ -8,7 +8,7 @@ interface Operation {
   description?: string;
   tags: string[];
   security: unknown[];
-  requestBody?: { content: { "application/json": { schema: unknown } } };
+  requestBody?: { description?: string; content: Record<string, { schema?: unknown }> };
   responses: Record<string, { description: string }>;
 }
 
@@ -28,9 +28,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       description: op.description ?? "",
       tag: op.tags[0] ?? "Other",
       auth: op.security.length === 0 ? "public" : "authenticated",
-      body: op.requestBody
+      body: op.requestBody?.content["application/json"]
         ? JSON.stringify(op.requestBody.content["application/json"].schema, null, 2)
-        : null,
+        : // a body that is not JSON (a form, protobuf) is described instead
+          (op.requestBody?.description ?? null),
       responses: Object.entries(op.responses).map(([status, r]) => `${status} ${r.description}`),
     })),
   );

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { API_MAX_JSON_DEPTH } from "../domain/text/json-depth";
 import type { Services } from "../services/container";
+import { DocumentedRouter } from "./define-route";
 import { handleError, notFoundJson } from "./error-handler";
 import { limitBody, limitJsonDepth, requireJsonBody } from "./middleware/body-guards";
 import { withDashboardSession } from "./middleware/dashboard-session";
@@ -9,37 +10,52 @@ import { securityHeaders } from "./middleware/security-headers";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
 import { actionDocs, actionRoutes } from "./routes/actions";
 import { apiKeys } from "./routes/api-keys";
-import { authDocs, authRoutes } from "./routes/auth";
+import { auth } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
-import { healthDocs, healthRoutes } from "./routes/health";
-import { ingestDocs, ingestRoutes } from "./routes/ingest";
+import { health } from "./routes/health";
+import { ingest } from "./routes/ingest";
 import { integrationDocs, integrationRoutes } from "./routes/integrations";
 import { noiseDocs, noiseRoutes } from "./routes/noise";
-import { organizationDocs, organizationRoutes } from "./routes/organization";
+import { organization } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
-import { slackWebhookDocs, slackWebhookRoutes } from "./routes/slack-webhooks";
-import { teamDocs, teamRoutes } from "./routes/team";
-import { whoamiDocs, whoamiRoutes } from "./routes/whoami";
+import { slackWebhooks } from "./routes/slack-webhooks";
+import { team } from "./routes/team";
+import { whoami } from "./routes/whoami";
 import type { AppEnv } from "./types";
 
 /** JSON API bodies are small; ingest batches may be up to 1 MB. */
 const API_BODY_LIMIT_BYTES = 64 * 1024;
 const INGEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** The document itself, declared here beside the list it is built from. */
+const openApi = new DocumentedRouter("").route(
+  {
+    method: "get",
+    path: "/openapi.json",
+    tag: "Operations",
+    summary: "This document: every route, generated from the same zod schemas the validators use",
+    auth: "public",
+    success: { status: 200, description: "OpenAPI 3.1" },
+    errors: [],
+  },
+  (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200),
+);
+
 export const routeDocs: RouteDoc[] = [
-  ...healthDocs,
-  ...authDocs,
-  ...teamDocs,
+  ...openApi.docs,
+  ...health.docs,
+  ...auth.docs,
+  ...team.docs,
   ...apiKeys.docs,
-  ...organizationDocs,
-  ...whoamiDocs,
+  ...organization.docs,
+  ...whoami.docs,
   ...services.docs,
-  ...ingestDocs,
+  ...ingest.docs,
   ...noiseDocs,
   ...dashboardDocs,
   ...integrationDocs,
-  ...slackWebhookDocs,
+  ...slackWebhooks.docs,
   ...actionDocs,
   ...runbooks.docs,
 ];
@@ -78,14 +94,14 @@ export function createApp(
   app.use("/ingest/*", requestContext, limitBody(INGEST_BODY_LIMIT_BYTES), requireJsonBody);
   app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), limitJsonDepth(API_MAX_JSON_DEPTH));
 
-  app.route("/", healthRoutes);
-  app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin), 200));
+  app.route(health.prefix, health.app);
+  app.route(openApi.prefix, openApi.app);
 
-  app.route("/api/auth", authRoutes);
-  app.route("/api/team", teamRoutes);
+  app.route(auth.prefix, auth.app);
+  app.route(team.prefix, team.app);
   app.route(apiKeys.prefix, apiKeys.app);
-  app.route("/api", organizationRoutes);
-  app.route("/api", whoamiRoutes);
+  app.route(organization.prefix, organization.app);
+  app.route(whoami.prefix, whoami.app);
   app.route(services.prefix, services.app);
   app.route("/api", noiseRoutes);
   app.route("/api/dashboard", dashboardRoutes);
@@ -93,9 +109,9 @@ export function createApp(
   app.route("/api", actionRoutes);
   app.route(runbooks.prefix, runbooks.app);
   app.all("/api/*", notFoundJson);
-  app.route("/ingest", ingestRoutes);
+  app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
-  app.route("/webhooks/slack", slackWebhookRoutes);
+  app.route(slackWebhooks.prefix, slackWebhooks.app);
   app.all("/webhooks/*", notFoundJson);
 
   // the dashboard's form posts are small too: the same limit as the API

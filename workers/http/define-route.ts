@@ -25,6 +25,17 @@ export type RouteSpec<B extends Schema, Q extends Schema, P extends Schema> = Om
   body?: B;
   query?: Q;
   params?: P;
+  /**
+   * The JSON body as documented, for a handler that reads and checks the body itself (ingest:
+   * items are checked one by one, refused ones listed): no validator is installed for it, and
+   * `c.req.valid("json")` is not typed. For a body that is not JSON, see `rawBody`.
+   */
+  documentedBody?: z.ZodType;
+  /**
+   * This route's own authentication, run first (before the role check): for routers mounted
+   * beside others (at /api), where `app.use("*", authenticate())` would answer 401 for their paths.
+   */
+  authenticate?: MiddlewareHandler<AppEnv>;
   /** run before the validators, after the role check `minRole` implies */
   use?: MiddlewareHandler<AppEnv>[];
 };
@@ -45,7 +56,7 @@ export class DocumentedRouter {
     spec: RouteSpec<B, Q, P>,
     handler: (c: Context<AppEnv, string, Validated<B, Q, P>>) => Response | Promise<Response>,
   ): this {
-    const { use = [], path, body, query, params, ...doc } = spec;
+    const { use = [], authenticate, path, body, documentedBody, query, params, ...doc } = spec;
     const validators: MiddlewareHandler<AppEnv>[] = [
       ...(params ? [pathParams(params) as unknown as MiddlewareHandler<AppEnv>] : []),
       ...(query ? [queryParams(query) as unknown as MiddlewareHandler<AppEnv>] : []),
@@ -56,6 +67,7 @@ export class DocumentedRouter {
     this.app.on(
       [spec.method.toUpperCase()],
       [path],
+      ...(authenticate ? [authenticate] : []),
       ...roleCheck,
       ...use,
       ...validators,
@@ -66,6 +78,7 @@ export class DocumentedRouter {
       ...doc,
       path: openApiPath,
       ...(body ? { body } : {}),
+      ...(documentedBody ? { body: documentedBody } : {}),
       ...(query ? { query } : {}),
       ...(params ? { params } : {}),
     });

@@ -16,6 +16,12 @@ export interface RouteDoc {
   minRole?: Role;
   apiKeyScopes?: string[];
   body?: z.ZodType;
+  /**
+   * A request body that is not JSON, read by the handler itself (a form, protobuf): documented by
+   * its media type and a description, never validated by a middleware. Beside `body`, the route
+   * takes either (OTLP: JSON or protobuf). `{ contentType: "application/x-protobuf", description }`
+   */
+  rawBody?: { contentType: string; description: string };
   query?: z.ZodType;
   params?: z.ZodType;
   success: { status: number; description: string; schema?: z.ZodType };
@@ -101,11 +107,15 @@ export function buildOpenApiDocument(routes: RouteDoc[], serverUrl: string) {
         ...parametersOf(doc.query, "query"),
         ...(doc.headers ?? []).map((h) => ({ ...h, in: "header", required: false })),
       ],
-      ...(doc.body
+      ...(doc.body || doc.rawBody
         ? {
             requestBody: {
               required: true,
-              content: { "application/json": { schema: jsonSchema(doc.body, "input") } },
+              ...(doc.rawBody ? { description: doc.rawBody.description } : {}),
+              content: {
+                ...(doc.body ? { "application/json": { schema: jsonSchema(doc.body, "input") } } : {}),
+                ...(doc.rawBody ? { [doc.rawBody.contentType]: {} } : {}),
+              },
             },
           }
         : {}),

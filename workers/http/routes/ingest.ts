@@ -1,12 +1,10 @@
-import { Hono } from "hono";
 import { IDEMPOTENCY_HEADER } from "../../domain/ingest/idempotency";
 import { ApiError, forbidden } from "../../errors";
 import { requestFingerprint, runIdempotently } from "../../services/idempotent-ingest";
 import { type IngestKind, ingestBatch } from "../../services/ingest";
+import { DocumentedRouter } from "../define-route";
 import { authenticate } from "../middleware/authenticate";
-import type { RouteDoc } from "../openapi";
 import { ingestBodies, ingestResponse } from "../schemas/ingest";
-import type { AppEnv } from "../types";
 
 /**
  * Native ingest for agents: one item or a batch (up to 5,000 items, 1 MB). 2xx means stored
@@ -14,8 +12,8 @@ import type { AppEnv } from "../types";
  * mean retry. With an Idempotency-Key header a retried batch is stored once, its first answer
  * replayed.
  */
-export const ingestRoutes = new Hono<AppEnv>();
-ingestRoutes.use("*", authenticate({ apiKeyScopes: ["ingest"] }), async (c, next) => {
+export const ingest = new DocumentedRouter("/ingest");
+ingest.app.use("*", authenticate({ apiKeyScopes: ["ingest"] }), async (c, next) => {
   if (c.get("principal").kind !== "api_key") throw forbidden("Ingest takes an API key with the ingest scope");
   await next();
 });
@@ -33,48 +31,50 @@ function parseItems(text: string): unknown[] {
   throw new ApiError("validation_failed", "Send one item (a JSON object) or a batch (a JSON array)");
 }
 
-for (const kind of ["metrics", "logs", "deployment"] as const satisfies IngestKind[]) {
-  ingestRoutes.post(`/${kind}`, async (c) => {
-    const services = c.get("services");
-    const { orgId } = c.get("principal");
-    const text = await c.req.text();
-    const run = async () => ({
-      status: 200,
-      body: JSON.stringify(await ingestBatch(services, orgId, kind, parseItems(text))),
-    });
-    const key = c.req.header(IDEMPOTENCY_HEADER);
-    const answer =
-      key === undefined
-        ? { ...(await run()), replayed: false }
-        : await runIdempotently(services, orgId, key, await requestFingerprint(kind, text), run);
-    if (answer.replayed) c.header("Idempotent-Replayed", "true");
-    c.header("Content-Type", "application/json");
-    return c.body(answer.body, answer.status as 200);
-  });
-}
-
 const DESCRIPTIONS: Record<IngestKind, string> = {
   metrics: "Metric points {timestamp, metric_name, value, labels: {service, environment, ...}}",
   logs: "Log entries {timestamp, level, message, service, labels}",
   deployment: "Deployment events {timestamp, service, version, status, environment?, metadata}",
 };
 
-export const ingestDocs: RouteDoc[] = (Object.keys(DESCRIPTIONS) as IngestKind[]).map((kind) => ({
-  method: "post",
-  path: `/ingest/${kind}`,
-  tag: "Ingest",
-  summary: `${DESCRIPTIONS[kind]}: one item or a batch of up to 5,000 (1 MB)`,
-  auth: "api_key",
-  apiKeyScopes: ["ingest"],
-  headers: [
+for (const kind of ["metrics", "logs", "deployment"] as const satisfies IngestKind[]) {
+  ingest.route(
     {
-      name: "Idempotency-Key",
-      description:
-        "Makes a retry safe: the same key with the same body within 24 hours stores nothing again and replays the first answer (with Idempotent-Replayed: true); the same key with another body is a 422, and a retry while the first request runs a 409.",
-      schema: { type: "string", minLength: 1, maxLength: 255 },
+      method: "post",
+      path: `/${kind}`,
+      tag: "Ingest",
+      summary: `${DESCRIPTIONS[kind]}: one item or a batch of up to 5,000 (1 MB)`,
+      auth: "api_key",
+      apiKeyScopes: ["ingest"],
+      headers: [
+        {
+          name: "Idempotency-Key",
+          description:
+            "Makes a retry safe: the same key with the same body within 24 hours stores nothing again and replays the first answer (with Idempotent-Replayed: true); the same key with another body is a 422, and a retry while the first request runs a 409.",
+          schema: { type: "string", minLength: 1, maxLength: 255 },
+        },
+      ],
+      // the handler reads the text itself: invalid items are listed in the answer, not a 422
+      documentedBody: ingestBodies[kind],
+      success: { status: 200, description: "Stored; refused items listed by index", schema: ingestResponse },
+      errors: [400, 401, 403, 409, 413, 415, 422, 429],
     },
-  ],
-  body: ingestBodies[kind],
-  success: { status: 200, description: "Stored; refused items listed by index", schema: ingestResponse },
-  errors: [400, 401, 403, 409, 413, 415, 422, 429],
-}));
+    async (c) => {
+      const services = c.get("services");
+      const { orgId } = c.get("principal");
+      const text = await c.req.text();
+      const run = async () => ({
+        status: 200,
+        body: JSON.stringify(await ingestBatch(services, orgId, kind, parseItems(text))),
+      });
+      const key = c.req.header(IDEMPOTENCY_HEADER);
+      const answer =
+        key === undefined
+          ? { ...(await run()), replayed: false }
+          : await runIdempotently(services, orgId, key, await requestFingerprint(kind, text), run);
+      if (answer.replayed) c.header("Idempotent-Replayed", "true");
+      c.header("Content-Type", "application/json");
+      return c.body(answer.body, answer.status as 200);
+    },
+  );
+}

@@ -1,4 +1,3 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { isConstraintError } from "../../adapters/db/constraint-error";
 import { checkSlackFreshness, slackSignatureMatches } from "../../auth/slack-signature";
@@ -10,8 +9,7 @@ import { refreshIncidentAlert } from "../../services/alerts";
 import type { Services } from "../../services/container";
 import { decideActionRun } from "../../services/incident-response";
 import { memberForSlackUser, slackSigningCandidate } from "../../services/integrations";
-import type { RouteDoc } from "../openapi";
-import type { AppEnv } from "../types";
+import { DocumentedRouter } from "../define-route";
 
 /** The part of a block_actions payload this uses (https://api.slack.com/reference/interaction-payloads/block-actions). */
 const blockActionsPayload = z.object({
@@ -31,7 +29,7 @@ const DECISIONS: Record<string, "approved" | "rejected"> = {
   reject_action: "rejected",
 };
 
-export const slackWebhookRoutes = new Hono<AppEnv>();
+export const slackWebhooks = new DocumentedRouter("/webhooks/slack");
 
 /** The one answer to every signature failure, whatever the request names. */
 const invalidSignature = () => new ApiError("unauthorized", "Invalid Slack signature");
@@ -49,44 +47,73 @@ const DECOY_SECRET = "deployr-decoy-signing-secret-never-valid";
  * (its own Slack app), both computed on every request. Every failure answers the same 401,
  * whether or not the action run exists.
  */
-slackWebhookRoutes.post("/interactions", async (c) => {
-  const services = c.get("services");
-  const raw = await c.req.text();
-  const payload = parsePayload(raw);
-  const fresh = checkSlackFreshness(
-    { timestamp: c.req.header("x-slack-request-timestamp"), signature: c.req.header("x-slack-signature") },
-    services.now(),
-  );
-  if (!fresh.ok) {
-    if (fresh.reason === "stale")
-      throw new ApiError("unauthorized", "Request timestamp is outside the 5-minute window");
-    throw invalidSignature();
-  }
-  const decisionAction = payload.actions.find((a) => a.action_id in DECISIONS && a.value);
-  const candidate = decisionAction?.value
-    ? await slackSigningCandidate(services, decisionAction.value)
-    : { run: null, signingSecret: null };
-  const workerSecret = services.config.SLACK_SIGNING_SECRET ?? null;
-  const [workerMatch, orgMatch] = await Promise.all([
-    slackSignatureMatches(workerSecret ?? DECOY_SECRET, fresh.timestamp, fresh.signature, raw),
-    slackSignatureMatches(candidate.signingSecret ?? DECOY_SECRET, fresh.timestamp, fresh.signature, raw),
-  ]);
-  // An organisation with its own Slack app is reached through it alone; the others through Deployr's.
-  const verified = candidate.signingSecret ? orgMatch : workerSecret !== null && workerMatch;
-  if (!verified) throw invalidSignature();
-  await refuseReplay(services, fresh.signature);
-
-  const run = candidate.run;
-  if (decisionAction && run) {
-    const decision = DECISIONS[decisionAction.action_id] as "approved" | "rejected";
-    c.executionCtx.waitUntil(
-      applyDecision(services, run, payload, decision).catch((error) =>
-        console.warn("Slack decision failed:", error instanceof Error ? error.message : error),
-      ),
+slackWebhooks.route(
+  {
+    method: "post",
+    path: "/interactions",
+    tag: "Webhooks",
+    summary:
+      "Slack interactivity (Approve/Reject buttons); signed by Slack (v0, 5-minute window), each request accepted once",
+    auth: "public",
+    headers: [
+      {
+        name: "X-Slack-Request-Timestamp",
+        description: "Unix seconds when Slack sent the request; refused outside a 5-minute window",
+        schema: { type: "string", pattern: "^[0-9]{1,12}$" },
+      },
+      {
+        name: "X-Slack-Signature",
+        description: "v0= and the hex HMAC-SHA256 of v0:{timestamp}:{raw body} with the signing secret",
+        schema: { type: "string" },
+      },
+    ],
+    // read as text, since the signature covers the raw bytes; the payload is checked after
+    rawBody: {
+      contentType: "application/x-www-form-urlencoded",
+      description: "Slack's interaction form: a payload field holding the block_actions payload as JSON",
+    },
+    success: { status: 200, description: "Acknowledged; the decision is applied right after" },
+    errors: [400, 401, 409, 422],
+  },
+  async (c) => {
+    const services = c.get("services");
+    const raw = await c.req.text();
+    const payload = parsePayload(raw);
+    const fresh = checkSlackFreshness(
+      { timestamp: c.req.header("x-slack-request-timestamp"), signature: c.req.header("x-slack-signature") },
+      services.now(),
     );
-  }
-  return c.body(null, 200);
-});
+    if (!fresh.ok) {
+      if (fresh.reason === "stale")
+        throw new ApiError("unauthorized", "Request timestamp is outside the 5-minute window");
+      throw invalidSignature();
+    }
+    const decisionAction = payload.actions.find((a) => a.action_id in DECISIONS && a.value);
+    const candidate = decisionAction?.value
+      ? await slackSigningCandidate(services, decisionAction.value)
+      : { run: null, signingSecret: null };
+    const workerSecret = services.config.SLACK_SIGNING_SECRET ?? null;
+    const [workerMatch, orgMatch] = await Promise.all([
+      slackSignatureMatches(workerSecret ?? DECOY_SECRET, fresh.timestamp, fresh.signature, raw),
+      slackSignatureMatches(candidate.signingSecret ?? DECOY_SECRET, fresh.timestamp, fresh.signature, raw),
+    ]);
+    // An organisation with its own Slack app is reached through it alone; the others through Deployr's.
+    const verified = candidate.signingSecret ? orgMatch : workerSecret !== null && workerMatch;
+    if (!verified) throw invalidSignature();
+    await refuseReplay(services, fresh.signature);
+
+    const run = candidate.run;
+    if (decisionAction && run) {
+      const decision = DECISIONS[decisionAction.action_id] as "approved" | "rejected";
+      c.executionCtx.waitUntil(
+        applyDecision(services, run, payload, decision).catch((error) =>
+          console.warn("Slack decision failed:", error instanceof Error ? error.message : error),
+        ),
+      );
+    }
+    return c.body(null, 200);
+  },
+);
 
 function parsePayload(raw: string): Payload {
   const json = new URLSearchParams(raw).get("payload");
@@ -159,16 +186,3 @@ async function tellUser(services: Services, responseUrl: string | null, text: st
   if (!check.ok) return;
   await services.slack.respond(check.url, { text, response_type: "ephemeral", replace_original: false });
 }
-
-export const slackWebhookDocs: RouteDoc[] = [
-  {
-    method: "post",
-    path: "/webhooks/slack/interactions",
-    tag: "Webhooks",
-    summary:
-      "Slack interactivity (Approve/Reject buttons); signed by Slack (v0, 5-minute window), each request accepted once",
-    auth: "public",
-    success: { status: 200, description: "Acknowledged; the decision is applied right after" },
-    errors: [400, 401, 409, 422],
-  },
-];

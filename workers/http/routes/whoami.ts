@@ -1,28 +1,11 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { API_KEY_SCOPES } from "../../domain/auth/api-key-format";
+import { DocumentedRouter } from "../define-route";
 import { authenticate } from "../middleware/authenticate";
-import type { RouteDoc } from "../openapi";
 import { role } from "../schemas/common";
-import type { AppEnv } from "../types";
 
 /** Who the credentials belong to: agents call it to check their key before sending data. */
-export const whoamiRoutes = new Hono<AppEnv>();
-
-whoamiRoutes.get("/whoami", authenticate({ apiKeyScopes: [...API_KEY_SCOPES] }), (c) => {
-  const principal = c.get("principal");
-  return c.json(
-    principal.kind === "user"
-      ? { kind: "user" as const, org_id: principal.orgId, user_id: principal.userId, role: principal.role }
-      : {
-          kind: "api_key" as const,
-          org_id: principal.orgId,
-          key_id: principal.keyId,
-          scopes: principal.scopes,
-        },
-    200,
-  );
-});
+export const whoami = new DocumentedRouter("/api/whoami");
 
 const whoamiResponse = z.union([
   z.object({ kind: z.literal("user"), org_id: z.string(), user_id: z.string(), role }),
@@ -34,15 +17,30 @@ const whoamiResponse = z.union([
   }),
 ]);
 
-export const whoamiDocs: RouteDoc[] = [
+whoami.route(
   {
     method: "get",
-    path: "/api/whoami",
+    path: "/",
     tag: "API keys",
     summary: "Who these credentials belong to (a user, or an API key and its scopes)",
     auth: "user_or_api_key",
     apiKeyScopes: [...API_KEY_SCOPES],
+    authenticate: authenticate({ apiKeyScopes: [...API_KEY_SCOPES] }),
     success: { status: 200, description: "The principal", schema: whoamiResponse },
     errors: [401, 403],
   },
-];
+  (c) => {
+    const principal = c.get("principal");
+    return c.json(
+      principal.kind === "user"
+        ? { kind: "user" as const, org_id: principal.orgId, user_id: principal.userId, role: principal.role }
+        : {
+            kind: "api_key" as const,
+            org_id: principal.orgId,
+            key_id: principal.keyId,
+            scopes: principal.scopes,
+          },
+      200,
+    );
+  },
+);
