@@ -14,7 +14,7 @@ import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
 import { healthDocs, healthRoutes } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
 import { integrationDocs, integrationRoutes } from "./routes/integrations";
-import { noiseDocs, noiseRoutes } from "./routes/noise";
+import { noise } from "./routes/noise";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
@@ -36,7 +36,7 @@ export const routeDocs: RouteDoc[] = [
   ...whoamiDocs,
   ...services.docs,
   ...ingestDocs,
-  ...noiseDocs,
+  ...noise.docs,
   ...dashboardDocs,
   ...integrationDocs,
   ...slackWebhookDocs,
@@ -87,7 +87,7 @@ export function createApp(
   app.route("/api", organizationRoutes);
   app.route("/api", whoamiRoutes);
   app.route(services.prefix, services.app);
-  app.route("/api", noiseRoutes);
+  app.route(noise.prefix, noise.app);
   app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/integrations", integrationRoutes);
   app.route("/api", actionRoutes);
