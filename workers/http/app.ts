@@ -13,7 +13,7 @@ import { authDocs, authRoutes } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
 import { healthDocs, healthRoutes } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
-import { integrationDocs, integrationRoutes } from "./routes/integrations";
+import { integrations } from "./routes/integrations";
 import { noise } from "./routes/noise";
 import { organizationDocs, organizationRoutes } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
@@ -38,7 +38,7 @@ export const routeDocs: RouteDoc[] = [
   ...ingestDocs,
   ...noise.docs,
   ...dashboardDocs,
-  ...integrationDocs,
+  ...integrations.docs,
   ...slackWebhookDocs,
   ...actionDocs,
   ...runbooks.docs,
@@ -89,7 +89,7 @@ export function createApp(
   app.route(services.prefix, services.app);
   app.route(noise.prefix, noise.app);
   app.route("/api/dashboard", dashboardRoutes);
-  app.route("/api/integrations", integrationRoutes);
+  app.route(integrations.prefix, integrations.app);
   app.route("/api", actionRoutes);
   app.route(runbooks.prefix, runbooks.app);
   app.all("/api/*", notFoundJson);
