@@ -7,7 +7,7 @@ import { withDashboardSession } from "./middleware/dashboard-session";
 import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
-import { actionDocs, actionRoutes } from "./routes/actions";
+import { actions } from "./routes/actions";
 import { apiKeys } from "./routes/api-keys";
 import { authDocs, authRoutes } from "./routes/auth";
 import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
@@ -40,7 +40,7 @@ export const routeDocs: RouteDoc[] = [
   ...dashboardDocs,
   ...integrations.docs,
   ...slackWebhookDocs,
-  ...actionDocs,
+  ...actions.docs,
   ...runbooks.docs,
 ];
 
@@ -90,7 +90,7 @@ export function createApp(
   app.route(noise.prefix, noise.app);
   app.route("/api/dashboard", dashboardRoutes);
   app.route(integrations.prefix, integrations.app);
-  app.route("/api", actionRoutes);
+  app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
   app.all("/api/*", notFoundJson);
   app.route("/ingest", ingestRoutes);
