@@ -10,7 +10,7 @@ import { buildOpenApiDocument, type RouteDoc } from "./openapi";
 import { actions } from "./routes/actions";
 import { apiKeys } from "./routes/api-keys";
 import { authDocs, authRoutes } from "./routes/auth";
-import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
+import { dashboard } from "./routes/dashboard";
 import { healthDocs, healthRoutes } from "./routes/health";
 import { ingestDocs, ingestRoutes } from "./routes/ingest";
 import { integrations } from "./routes/integrations";
@@ -37,7 +37,7 @@ export const routeDocs: RouteDoc[] = [
   ...services.docs,
   ...ingestDocs,
   ...noise.docs,
-  ...dashboardDocs,
+  ...dashboard.docs,
   ...integrations.docs,
   ...slackWebhookDocs,
   ...actions.docs,
@@ -88,7 +88,7 @@ export function createApp(
   app.route("/api", whoamiRoutes);
   app.route(services.prefix, services.app);
   app.route(noise.prefix, noise.app);
-  app.route("/api/dashboard", dashboardRoutes);
+  app.route(dashboard.prefix, dashboard.app);
   app.route(integrations.prefix, integrations.app);
   app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
