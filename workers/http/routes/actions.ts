@@ -88,37 +88,30 @@ actions
       success: { status: 200, description: "State" },
     },
     async (c) => c.json(await actionsPausedState(c.get("services"), c.get("principal").orgId), 200),
-  )
-  .route(
+  );
+
+/** The kill switch and its release: one admin call each, the same service. */
+for (const [verb, paused, summary, description] of [
+  ["pause", true, "Kill switch: stop all automatic execution for the organisation", "Paused"],
+  ["resume", false, "Resume automatic execution", "Resumed"],
+] as const)
+  actions.route(
     {
       ...admin,
       method: "post",
-      path: "/actions/pause",
-      summary: "Kill switch: stop all automatic execution for the organisation",
-      success: { status: 200, description: "Paused" },
+      path: `/actions/${verb}`,
+      summary,
+      success: { status: 200, description },
       errors: [401, 403],
     },
     async (c) =>
       c.json(
-        await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), true, c.get("meta")),
+        await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), paused, c.get("meta")),
         200,
       ),
-  )
-  .route(
-    {
-      ...admin,
-      method: "post",
-      path: "/actions/resume",
-      summary: "Resume automatic execution",
-      success: { status: 200, description: "Resumed" },
-      errors: [401, 403],
-    },
-    async (c) =>
-      c.json(
-        await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), false, c.get("meta")),
-        200,
-      ),
-  )
+  );
+
+actions
   .route(
     {
       ...viewer,
