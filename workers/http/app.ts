@@ -8,14 +8,14 @@ import { withDashboardSession } from "./middleware/dashboard-session";
 import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
 import { buildOpenApiDocument, type RouteDoc } from "./openapi";
-import { actionDocs, actionRoutes } from "./routes/actions";
+import { actions } from "./routes/actions";
 import { apiKeys } from "./routes/api-keys";
 import { auth } from "./routes/auth";
-import { dashboardDocs, dashboardRoutes } from "./routes/dashboard";
+import { dashboard } from "./routes/dashboard";
 import { health } from "./routes/health";
 import { ingest } from "./routes/ingest";
-import { integrationDocs, integrationRoutes } from "./routes/integrations";
-import { noiseDocs, noiseRoutes } from "./routes/noise";
+import { integrations } from "./routes/integrations";
+import { noise } from "./routes/noise";
 import { organization } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
@@ -52,11 +52,11 @@ export const routeDocs: RouteDoc[] = [
   ...whoami.docs,
   ...services.docs,
   ...ingest.docs,
-  ...noiseDocs,
-  ...dashboardDocs,
-  ...integrationDocs,
+  ...noise.docs,
+  ...dashboard.docs,
+  ...integrations.docs,
   ...slackWebhooks.docs,
-  ...actionDocs,
+  ...actions.docs,
   ...runbooks.docs,
 ];
 
@@ -103,10 +103,10 @@ export function createApp(
   app.route(organization.prefix, organization.app);
   app.route(whoami.prefix, whoami.app);
   app.route(services.prefix, services.app);
-  app.route("/api", noiseRoutes);
-  app.route("/api/dashboard", dashboardRoutes);
-  app.route("/api/integrations", integrationRoutes);
-  app.route("/api", actionRoutes);
+  app.route(noise.prefix, noise.app);
+  app.route(dashboard.prefix, dashboard.app);
+  app.route(integrations.prefix, integrations.app);
+  app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
   app.all("/api/*", notFoundJson);
   app.route(ingest.prefix, ingest.app);

@@ -1,5 +1,4 @@
 import { and, eq } from "drizzle-orm";
-import { Hono } from "hono";
 import { z } from "zod";
 import { actionRuns } from "../../db/schema";
 import { ACTION_CATALOG } from "../../domain/remediation/catalog";
@@ -14,14 +13,12 @@ import {
   setActionsPaused,
 } from "../../services/remediation";
 import { requireKnownService } from "../../services/service-health";
-import { authenticate, requireRole, userPrincipal } from "../middleware/authenticate";
-import type { RouteDoc } from "../openapi";
+import { DocumentedRouter } from "../define-route";
+import { authenticate, userPrincipal } from "../middleware/authenticate";
 import { actionRunParams, autonomyBody, autonomyParams } from "../schemas/remediation";
-import type { AppEnv } from "../types";
-import { jsonBody, pathParams } from "../validation";
 
 /** The action catalogue, the kill switch, per-service autonomy and dry runs. */
-export const actionRoutes = new Hono<AppEnv>();
+export const actions = new DocumentedRouter("/api");
 // Mounted at /api beside other routers: authenticate only its own paths, so unknown /api paths stay 404.
 for (const path of [
   "/actions/*",
@@ -29,8 +26,12 @@ for (const path of [
   "/dashboard/actions/:id/dry-run",
   "/intelligence/*",
 ]) {
-  actionRoutes.use(path, authenticate());
+  actions.app.use(path, authenticate());
 }
+
+const tag = "Remediation";
+const viewer = { tag, auth: "user", minRole: "viewer" } as const;
+const admin = { tag, auth: "user", minRole: "admin" } as const;
 
 const catalogView = ACTION_CATALOG.map((e) => ({
   kind: e.kind,
@@ -44,24 +45,6 @@ const catalogView = ACTION_CATALOG.map((e) => ({
   params: z.toJSONSchema(e.params, { io: "input", unrepresentable: "any" }),
 }));
 
-actionRoutes.get("/actions/catalog", requireRole("viewer"), (c) => c.json({ actions: catalogView }, 200));
-
-actionRoutes.get("/actions/pause", requireRole("viewer"), async (c) =>
-  c.json(await actionsPausedState(c.get("services"), c.get("principal").orgId), 200),
-);
-actionRoutes.post("/actions/pause", requireRole("admin"), async (c) =>
-  c.json(
-    await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), true, c.get("meta")),
-    200,
-  ),
-);
-actionRoutes.post("/actions/resume", requireRole("admin"), async (c) =>
-  c.json(
-    await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), false, c.get("meta")),
-    200,
-  ),
-);
-
 function policyView(p: AutonomyPolicy) {
   return {
     mode: p.mode,
@@ -73,154 +56,145 @@ function policyView(p: AutonomyPolicy) {
   };
 }
 
-actionRoutes.get(
-  "/services/:service/autonomy",
-  requireRole("viewer"),
-  pathParams(autonomyParams),
-  async (c) => {
-    const { service } = c.req.valid("param");
-    const policy = await autonomyPolicy(c.get("services"), c.get("principal").orgId, service);
-    return c.json({ service, autonomy: policyView(policy) }, 200);
-  },
-);
+actions
+  .route(
+    {
+      ...viewer,
+      method: "get",
+      path: "/intelligence/patterns",
+      summary:
+        "What Deployr learned: per failure pattern, each action's outcomes, success rate and learned value",
+      success: { status: 200, description: "Patterns" },
+    },
+    async (c) =>
+      c.json({ patterns: await learnedPatterns(c.get("services"), c.get("principal").orgId) }, 200),
+  )
+  .route(
+    {
+      ...viewer,
+      method: "get",
+      path: "/actions/catalog",
+      summary: "The action catalogue: kinds, risk, parameter schemas, preconditions, verification, executors",
+      success: { status: 200, description: "Catalogue" },
+    },
+    (c) => c.json({ actions: catalogView }, 200),
+  )
+  .route(
+    {
+      ...viewer,
+      method: "get",
+      path: "/actions/pause",
+      summary: "Whether automatic execution is paused (the kill switch)",
+      success: { status: 200, description: "State" },
+    },
+    async (c) => c.json(await actionsPausedState(c.get("services"), c.get("principal").orgId), 200),
+  );
 
-actionRoutes.put(
-  "/services/:service/autonomy",
-  requireRole("admin"),
-  pathParams(autonomyParams),
-  jsonBody(autonomyBody),
-  async (c) => {
-    const { service } = c.req.valid("param");
-    const actor = userPrincipal(c.get("principal"));
-    await requireKnownService(c.get("services"), actor.orgId, service);
-    const body = c.req.valid("json");
-    const policy = await saveAutonomyPolicy(
-      c.get("services"),
-      actor,
-      service,
-      {
-        mode: body.mode,
-        environments: body.environments,
-        minConfidence: body.min_confidence,
-        allowedHours: body.allowed_hours,
-        maxRunsPerHour: body.max_runs_per_hour,
-        cooldownMinutes: body.cooldown_minutes,
-      },
-      c.get("meta"),
-    );
-    return c.json({ service, autonomy: policyView(policy) }, 200);
-  },
-);
+/** The kill switch and its release: one admin call each, the same service. */
+for (const [verb, paused, summary, description] of [
+  ["pause", true, "Kill switch: stop all automatic execution for the organisation", "Paused"],
+  ["resume", false, "Resume automatic execution", "Resumed"],
+] as const)
+  actions.route(
+    {
+      ...admin,
+      method: "post",
+      path: `/actions/${verb}`,
+      summary,
+      success: { status: 200, description },
+      errors: [401, 403],
+    },
+    async (c) =>
+      c.json(
+        await setActionsPaused(c.get("services"), userPrincipal(c.get("principal")), paused, c.get("meta")),
+        200,
+      ),
+  );
 
-/** What a run would do, with the executor that would do it: reads are made, nothing changes. */
-actionRoutes.post(
-  "/dashboard/actions/:id/dry-run",
-  requireRole("member"),
-  pathParams(actionRunParams),
-  async (c) => {
-    const services = c.get("services");
-    const orgId = c.get("principal").orgId;
-    const run = await services.db
-      .select()
-      .from(actionRuns)
-      .where(and(eq(actionRuns.id, c.req.valid("param").id), eq(actionRuns.orgId, orgId)))
-      .get();
-    if (!run) throw notFound("Action");
-    // A dry run starts nothing: it shows the plan for a start now.
-    const prepared = await prepareExecution(services, { ...run, startedAt: null });
-    if (!prepared.ok) {
-      throw new ApiError(
-        prepared.reason === "no_executor" ? "conflict" : "validation_failed",
-        prepared.message,
+actions
+  .route(
+    {
+      ...viewer,
+      method: "get",
+      path: "/services/:service/autonomy",
+      summary: "A service's autonomy mode and safety rails",
+      params: autonomyParams,
+      success: { status: 200, description: "Policy" },
+    },
+    async (c) => {
+      const { service } = c.req.valid("param");
+      const policy = await autonomyPolicy(c.get("services"), c.get("principal").orgId, service);
+      return c.json({ service, autonomy: policyView(policy) }, 200);
+    },
+  )
+  .route(
+    {
+      ...admin,
+      method: "put",
+      path: "/services/:service/autonomy",
+      summary: "Set manual, supervised or autonomous (per environment) and the rails",
+      params: autonomyParams,
+      body: autonomyBody,
+      success: { status: 200, description: "Saved" },
+      errors: [400, 401, 403, 404, 422],
+    },
+    async (c) => {
+      const { service } = c.req.valid("param");
+      const actor = userPrincipal(c.get("principal"));
+      await requireKnownService(c.get("services"), actor.orgId, service);
+      const body = c.req.valid("json");
+      const policy = await saveAutonomyPolicy(
+        c.get("services"),
+        actor,
+        service,
+        {
+          mode: body.mode,
+          environments: body.environments,
+          minConfidence: body.min_confidence,
+          allowedHours: body.allowed_hours,
+          maxRunsPerHour: body.max_runs_per_hour,
+          cooldownMinutes: body.cooldown_minutes,
+        },
+        c.get("meta"),
       );
-    }
-    const { executor } = prepared;
-    const plan = await executor.execute(prepared.request, "dry_run");
-    return c.json({ dry_run: true, executor: executor.kind, summary: plan.summary, calls: plan.calls }, 200);
-  },
-);
-
-actionRoutes.get("/intelligence/patterns", requireRole("viewer"), async (c) =>
-  c.json({ patterns: await learnedPatterns(c.get("services"), c.get("principal").orgId) }, 200),
-);
-
-const tag = "Remediation";
-export const actionDocs: RouteDoc[] = [
-  {
-    method: "get",
-    path: "/api/intelligence/patterns",
-    tag,
-    summary:
-      "What Deployr learned: per failure pattern, each action's outcomes, success rate and learned value",
-    auth: "user",
-    success: { status: 200, description: "Patterns" },
-  },
-  {
-    method: "get",
-    path: "/api/actions/catalog",
-    tag,
-    summary: "The action catalogue: kinds, risk, parameter schemas, preconditions, verification, executors",
-    auth: "user",
-    success: { status: 200, description: "Catalogue" },
-  },
-  {
-    method: "get",
-    path: "/api/actions/pause",
-    tag,
-    summary: "Whether automatic execution is paused (the kill switch)",
-    auth: "user",
-    success: { status: 200, description: "State" },
-  },
-  {
-    method: "post",
-    path: "/api/actions/pause",
-    tag,
-    summary: "Kill switch: stop all automatic execution for the organisation",
-    auth: "user",
-    minRole: "admin",
-    success: { status: 200, description: "Paused" },
-    errors: [401, 403],
-  },
-  {
-    method: "post",
-    path: "/api/actions/resume",
-    tag,
-    summary: "Resume automatic execution",
-    auth: "user",
-    minRole: "admin",
-    success: { status: 200, description: "Resumed" },
-    errors: [401, 403],
-  },
-  {
-    method: "get",
-    path: "/api/services/{service}/autonomy",
-    tag,
-    summary: "A service's autonomy mode and safety rails",
-    auth: "user",
-    params: autonomyParams,
-    success: { status: 200, description: "Policy" },
-  },
-  {
-    method: "put",
-    path: "/api/services/{service}/autonomy",
-    tag,
-    summary: "Set manual, supervised or autonomous (per environment) and the rails",
-    auth: "user",
-    minRole: "admin",
-    params: autonomyParams,
-    body: autonomyBody,
-    success: { status: 200, description: "Saved" },
-    errors: [400, 401, 403, 404, 422],
-  },
-  {
-    method: "post",
-    path: "/api/dashboard/actions/{id}/dry-run",
-    tag,
-    summary: "What running the action would do (reads only, nothing changes)",
-    auth: "user",
-    minRole: "member",
-    params: actionRunParams,
-    success: { status: 200, description: "The plan" },
-    errors: [401, 403, 404, 409],
-  },
-];
+      return c.json({ service, autonomy: policyView(policy) }, 200);
+    },
+  )
+  .route(
+    {
+      tag,
+      auth: "user",
+      minRole: "member",
+      method: "post",
+      path: "/dashboard/actions/:id/dry-run",
+      summary: "What running the action would do (reads only, nothing changes)",
+      params: actionRunParams,
+      success: { status: 200, description: "The plan" },
+      errors: [401, 403, 404, 409],
+    },
+    /** What a run would do, with the executor that would do it: reads are made, nothing changes. */
+    async (c) => {
+      const services = c.get("services");
+      const orgId = c.get("principal").orgId;
+      const run = await services.db
+        .select()
+        .from(actionRuns)
+        .where(and(eq(actionRuns.id, c.req.valid("param").id), eq(actionRuns.orgId, orgId)))
+        .get();
+      if (!run) throw notFound("Action");
+      // A dry run starts nothing: it shows the plan for a start now.
+      const prepared = await prepareExecution(services, { ...run, startedAt: null });
+      if (!prepared.ok) {
+        throw new ApiError(
+          prepared.reason === "no_executor" ? "conflict" : "validation_failed",
+          prepared.message,
+        );
+      }
+      const { executor } = prepared;
+      const plan = await executor.execute(prepared.request, "dry_run");
+      return c.json(
+        { dry_run: true, executor: executor.kind, summary: plan.summary, calls: plan.calls },
+        200,
+      );
+    },
+  );
