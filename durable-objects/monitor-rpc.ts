@@ -1,4 +1,5 @@
 import { toAnomaly } from "../workers/domain/detection/anomaly";
+import { counterRates } from "../workers/domain/ingest/counter-rate";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
   isSeriesPack,
@@ -12,6 +13,7 @@ import { CLOSE_IDLE_MINUTES_MS, closeMinutes, type LogMinuteParts, recordLog } f
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import type { MonitorRetention } from "./monitor-retention";
 import { learn, sustainedAlert } from "./monitor-scoring";
+import type { SeriesEntry } from "./monitor-series";
 import type { MonitorSettler } from "./monitor-settle";
 import { trendAlert } from "./monitor-trend";
 import type { IngestResult, MonitorIdentity, PendingAlert } from "./monitor-types";
@@ -28,6 +30,24 @@ export interface MonitorParts extends LogMinuteParts {
   retention: MonitorRetention;
   alarms: MonitorAlarms;
   settler: MonitorSettler;
+}
+
+/**
+ * A running total's readings as the rates between them (counter-rate.ts); what is stored and
+ * scored is the rate. The last reading goes into the series' state, so the next request's
+ * first reading has its rate too, and a retried request's readings give nothing twice.
+ */
+function asRates(entry: SeriesEntry, pack: SeriesPack) {
+  const { indices, rates, last } = counterRates(entry.state.counter, pack.timestamps, pack.values);
+  if (last && last !== entry.state.counter) {
+    entry.state.counter = last;
+    entry.dirty = true;
+  }
+  return {
+    timestamps: indices.map((i) => pack.timestamps[i]!),
+    values: rates,
+    order: indices.map((i) => pack.order[i]!),
+  };
 }
 
 /**
@@ -52,9 +72,10 @@ export async function ingestMetrics(
     const entry = series.load(key, pack);
     // a series is written at first sight, so recovery always knows its name and labels
     if (series.size > known && entry.dirty) firstSight = true;
-    for (let i = 0; i < pack.values.length; i++) {
-      const timestamp = pack.timestamps[i]!;
-      const value = pack.values[i]!;
+    const { timestamps, values, order } = pack.cumulative ? asRates(entry, pack) : pack;
+    for (let i = 0; i < values.length; i++) {
+      const timestamp = timestamps[i]!;
+      const value = values[i]!;
       series.buffer.addPoint(entry.id, timestamp, value);
       const detection = learn(series, entry, value, timestamp);
       if (!detection) continue;
@@ -62,7 +83,7 @@ export async function ingestMetrics(
         const labels = { ...pack.labels, environment: pack.environment };
         const point = { metric_name: pack.metric, service: bound.service, labels, value, timestamp };
         const anomaly = toAnomaly(point, detection);
-        const base = { environment: pack.environment, at: timestamp, order: pack.order[i]! };
+        const base = { environment: pack.environment, at: timestamp, order: order[i]! };
         if (detection.alert) pending.push({ ...base, kind: "anomaly", key, anomaly });
         if (detection.sustained)
           pending.push({ ...base, ...sustainedAlert(key, anomaly, detection.sustained) });

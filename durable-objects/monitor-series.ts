@@ -7,6 +7,7 @@ import {
   type PersistenceState,
 } from "../workers/domain/detection/persistence";
 import type { TrendState } from "../workers/domain/detection/trend";
+import type { CounterReading } from "../workers/domain/ingest/counter-rate";
 import { MonitorWriteBuffer } from "./write-buffer";
 
 /**
@@ -25,6 +26,8 @@ import { MonitorWriteBuffer } from "./write-buffer";
  */
 export type SeriesState = DetectorState & {
   persistence?: PersistenceState;
+  /** a running total's last reading, from which the next one's rate is worked out */
+  counter?: CounterReading;
   counts?: CountState;
   trend?: TrendState;
 };

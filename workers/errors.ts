@@ -8,6 +8,9 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export const ERROR_STATUS = {
   bad_request: 400,
   malformed_json: 400,
+  malformed_body: 400,
+  /** remote_write and OTLP: some samples could not be stored (the rest were); do not retry */
+  partial_write: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   token_expired: 401,

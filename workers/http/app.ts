@@ -3,7 +3,7 @@ import { API_MAX_JSON_DEPTH } from "../domain/text/json-depth";
 import type { Services } from "../services/container";
 import { DocumentedRouter } from "./define-route";
 import { handleError, notFoundJson } from "./error-handler";
-import { limitBody, limitJsonDepth, requireJsonBody } from "./middleware/body-guards";
+import { except, limitBody, limitJsonDepth, requireJsonBody } from "./middleware/body-guards";
 import { withDashboardSession } from "./middleware/dashboard-session";
 import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
@@ -14,6 +14,7 @@ import { auth } from "./routes/auth";
 import { dashboard } from "./routes/dashboard";
 import { health } from "./routes/health";
 import { ingest } from "./routes/ingest";
+import { prometheus } from "./routes/ingest-prometheus";
 import { integrations } from "./routes/integrations";
 import { noise } from "./routes/noise";
 import { organization } from "./routes/organization";
@@ -27,6 +28,7 @@ import type { AppEnv } from "./types";
 /** JSON API bodies are small; ingest batches may be up to 1 MB. */
 const API_BODY_LIMIT_BYTES = 64 * 1024;
 const INGEST_BODY_LIMIT_BYTES = 1024 * 1024;
+const STANDARD_INGEST_PREFIXES = ["/ingest/prometheus/", "/ingest/otlp/"];
 
 /** The document itself, declared here beside the list it is built from. */
 const openApi = new DocumentedRouter("").route(
@@ -52,6 +54,7 @@ export const routeDocs: RouteDoc[] = [
   ...whoami.docs,
   ...services.docs,
   ...ingest.docs,
+  ...prometheus.docs,
   ...noise.docs,
   ...dashboard.docs,
   ...integrations.docs,
@@ -91,7 +94,13 @@ export function createApp(
     limitJsonDepth(API_MAX_JSON_DEPTH),
   );
   app.use("/openapi.json", requestContext);
-  app.use("/ingest/*", requestContext, limitBody(INGEST_BODY_LIMIT_BYTES), requireJsonBody);
+  // the standard protocols speak protobuf (and OTLP JSON): their routes check their own media types
+  app.use(
+    "/ingest/*",
+    requestContext,
+    limitBody(INGEST_BODY_LIMIT_BYTES),
+    except(STANDARD_INGEST_PREFIXES, requireJsonBody),
+  );
   app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), limitJsonDepth(API_MAX_JSON_DEPTH));
 
   app.route(health.prefix, health.app);
@@ -109,6 +118,8 @@ export function createApp(
   app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
   app.all("/api/*", notFoundJson);
+  // before the native router, whose "*" authentication would otherwise run for these paths too
+  app.route(prometheus.prefix, prometheus.app);
   app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
   app.route(slackWebhooks.prefix, slackWebhooks.app);

@@ -54,7 +54,7 @@ async function subscriptionOf(services: Services, orgId: string) {
  * Refuses the batch when the subscription is inactive or the organisation's per-minute allowance
  * is spent; otherwise answers what the monitors need to know of the plan.
  */
-async function enforceQuota(services: Services, orgId: string, items: number): Promise<PlanContext> {
+export async function enforceQuota(services: Services, orgId: string, items: number): Promise<PlanContext> {
   const subscription = await subscriptionOf(services, orgId);
   if (!ingestAllowed(subscription.status)) {
     throw new ApiError(
@@ -117,7 +117,7 @@ async function registerServices(services: Services, orgId: string, all: Map<stri
 type Sender<T> = (service: string, list: T[]) => Promise<IngestResult>;
 
 /** Stores the valid items of one kind: registers their services, then one monitor call per service. */
-async function store<T extends { service: string; environment: string }>(
+export async function store<T extends { service: string; environment: string }>(
   services: Services,
   orgId: string,
   partition: Partition<T>,

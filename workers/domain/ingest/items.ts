@@ -138,6 +138,8 @@ export interface MetricPoint {
   service: string;
   environment: string;
   labels: Record<string, string>;
+  /** a running total (set by the standard protocols' converters, never by native JSON) */
+  cumulative?: true;
 }
 
 export interface LogEntry {

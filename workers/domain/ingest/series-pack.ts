@@ -18,6 +18,8 @@ export interface SeriesPack {
   values: number[];
   /** each point's place in the original batch (arrival order across series) */
   order: number[];
+  /** the values are a running total (counter): the monitor keeps their per-second rate */
+  cumulative?: true;
 }
 
 /**
@@ -58,6 +60,7 @@ export function packBySeries(points: MetricPoint[]): SeriesPack[] {
           timestamps: [],
           values: [],
           order: [],
+          ...(point.cumulative ? { cumulative: true as const } : {}),
         };
         byKey.set(key, pack);
       }

@@ -18,14 +18,32 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * Resolves the caller: `Authorization: Bearer <jwt|dpl_key>`, `X-API-Key`, or the dashboard
+ * The password of an `Authorization: Basic` header, when it is an API key: Prometheus and
+ * other agents that only speak basic auth send the key that way (any user name).
+ */
+export function basicAuthApiKey(header: string | undefined): string | undefined {
+  const match = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)$/i);
+  if (!match) return undefined;
+  let decoded: string;
+  try {
+    decoded = atob(match[1]!);
+  } catch {
+    return undefined;
+  }
+  const password = decoded.slice(decoded.indexOf(":") + 1);
+  return decoded.includes(":") && password.startsWith("dpl_") ? password : undefined;
+}
+
+/**
+ * Resolves the caller: `Authorization: Bearer <jwt|dpl_key>`, `X-API-Key`, a key as the basic-auth
+ * password, or the dashboard
  * cookie. `apiKeyScopes` lists the scopes that let an API key in; without it only users may call.
  */
 export const authenticate = (options: { apiKeyScopes?: ApiKeyScope[] } = {}) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const services = c.get("services");
     const bearer = bearerToken(c.req.header("authorization"));
-    const headerKey = c.req.header("x-api-key");
+    const headerKey = c.req.header("x-api-key") ?? basicAuthApiKey(c.req.header("authorization"));
     let principal: Principal;
     if (headerKey !== undefined || bearer?.startsWith("dpl_")) {
       const key = await authenticateApiKey(services, headerKey ?? bearer ?? "", (write) =>

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { jsonDepth } from "../../domain/text/json-depth";
@@ -62,4 +63,11 @@ export const limitJsonDepth = (maxDepth: number) =>
         throw new ApiError("bad_request", `The JSON body is nested deeper than ${maxDepth} levels`);
     }
     await next();
+  });
+
+/** `middleware` for every path but those under `prefixes`. */
+export const except = (prefixes: string[], middleware: MiddlewareHandler<AppEnv>) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (prefixes.some((prefix) => c.req.path.startsWith(prefix))) return next();
+    return middleware(c, next);
   });

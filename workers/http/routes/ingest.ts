@@ -1,3 +1,4 @@
+import { createMiddleware } from "hono/factory";
 import { IDEMPOTENCY_HEADER } from "../../domain/ingest/idempotency";
 import { ApiError, forbidden } from "../../errors";
 import { requestFingerprint, runIdempotently } from "../../services/idempotent-ingest";
@@ -5,6 +6,7 @@ import { type IngestKind, ingestBatch } from "../../services/ingest";
 import { DocumentedRouter } from "../define-route";
 import { authenticate } from "../middleware/authenticate";
 import { ingestBodies, ingestResponse } from "../schemas/ingest";
+import type { AppEnv } from "../types";
 
 /**
  * Native ingest for agents: one item or a batch (up to 5,000 items, 1 MB). 2xx means stored
@@ -12,11 +14,18 @@ import { ingestBodies, ingestResponse } from "../schemas/ingest";
  * mean retry. With an Idempotency-Key header a retried batch is stored once, its first answer
  * replayed.
  */
+/** Every ingest route, native or standard: an API key with the ingest scope, never a user. */
+export const ingestKeyOnly = [
+  authenticate({ apiKeyScopes: ["ingest"] }),
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("principal").kind !== "api_key")
+      throw forbidden("Ingest takes an API key with the ingest scope");
+    await next();
+  }),
+] as const;
+
 export const ingest = new DocumentedRouter("/ingest");
-ingest.app.use("*", authenticate({ apiKeyScopes: ["ingest"] }), async (c, next) => {
-  if (c.get("principal").kind !== "api_key") throw forbidden("Ingest takes an API key with the ingest scope");
-  await next();
-});
+ingest.app.use("*", ...ingestKeyOnly);
 
 /** One item (a JSON object) or a batch (a JSON array). */
 function parseItems(text: string): unknown[] {

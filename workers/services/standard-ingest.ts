@@ -1,0 +1,78 @@
+import { partitionItems } from "../domain/ingest/items";
+import type { Converted, Refusal } from "../domain/ingest/standard/converted";
+import type { Services } from "./container";
+import { enforceQuota, store } from "./ingest";
+
+/**
+ * Stores what a standard protocol's body converted into (remote_write, OTLP metrics) through
+ * the native pipeline: the same validation item by item, the same per-minute quota, one monitor
+ * call per service. The answer tells the edge what was written and what was not and why, so it
+ * can say so in the protocol's own terms (remote_write: 204 or 400; OTLP: partialSuccess).
+ */
+export interface StandardOutcome {
+  /** points stored */
+  written: number;
+  /** of which the count and sum points of native histograms (two per histogram sample) */
+  writtenHistogramPoints: number;
+  /** samples or data points not stored, grouped by series and reason */
+  refused: Refusal[];
+  /** samples that carry no value (staleness markers, NaN): nothing to store, nothing lost */
+  noValue: number;
+}
+
+/** At most this many refusals are listed; the count covers them all. */
+const MAX_LISTED_REFUSALS = 20;
+
+export async function ingestConvertedMetrics(
+  services: Services,
+  orgId: string,
+  converted: Converted,
+): Promise<StandardOutcome> {
+  const { points, sources } = converted;
+  const refused = [...converted.refused];
+  if (points.length === 0)
+    return { written: 0, writtenHistogramPoints: 0, refused, noValue: converted.noValue };
+  // the quota counts what was sent, as native ingest does, before anything is stored
+  const plan = await enforceQuota(services, orgId, points.length);
+  const partition = partitionItems(
+    "metrics",
+    points.map((p) => p.wire),
+    services.now(),
+  );
+  const rejectedAt = new Set(partition.rejected.map((r) => r.index));
+  let next = 0;
+  let writtenHistogramPoints = 0;
+  points.forEach((point, index) => {
+    if (rejectedAt.has(index)) return;
+    const accepted = partition.accepted[next++]!;
+    if (point.cumulative) accepted.cumulative = true;
+    if (point.histogram) writtenHistogramPoints++;
+  });
+  const byReason = new Map<string, Refusal>();
+  for (const rejection of partition.rejected) {
+    const source = sources[points[rejection.index]!.source]!;
+    const reason = rejection.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+    const key = `${source}\u0000${reason}`;
+    const known = byReason.get(key);
+    if (known) known.count++;
+    else byReason.set(key, { source, reason, count: 1 });
+  }
+  refused.push(...byReason.values());
+  if (partition.accepted.length > 0) {
+    await store(services, orgId, { accepted: partition.accepted, rejected: [] }, (service, list) =>
+      services.monitors.ingestMetrics(orgId, service, list, plan),
+    );
+  }
+  return { written: partition.accepted.length, writtenHistogramPoints, refused, noValue: converted.noValue };
+}
+
+/** "12 samples not stored: http_x{job="a"}: no service ...; (and 3 more)" — for the sender's log. */
+export function describeRefusals(refused: Refusal[], unit: string): string {
+  const total = refused.reduce((n, r) => n + r.count, 0);
+  const listed = refused
+    .slice(0, MAX_LISTED_REFUSALS)
+    .map((r) => `${r.source}: ${r.reason}${r.count > 1 ? ` (${r.count} ${unit})` : ""}`);
+  const more =
+    refused.length > MAX_LISTED_REFUSALS ? `; and ${refused.length - MAX_LISTED_REFUSALS} more` : "";
+  return `${total} ${unit} not stored: ${listed.join("; ")}${more}`;
+}
