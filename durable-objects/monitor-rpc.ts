@@ -1,5 +1,4 @@
 import { toAnomaly } from "../workers/domain/detection/anomaly";
-import { counterRates } from "../workers/domain/ingest/counter-rate";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
   isSeriesPack,
@@ -8,12 +7,12 @@ import {
   type SeriesPack,
 } from "../workers/domain/ingest/series-pack";
 import type { MonitorAlarms } from "./monitor-alarms";
+import { asRates, quantilePacks } from "./monitor-cumulative";
 import type { MonitorTenant } from "./monitor-identity";
 import { CLOSE_IDLE_MINUTES_MS, closeMinutes, type LogMinuteParts, recordLog } from "./monitor-log-minutes";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import type { MonitorRetention } from "./monitor-retention";
 import { learn, sustainedAlert } from "./monitor-scoring";
-import type { SeriesEntry } from "./monitor-series";
 import type { MonitorSettler } from "./monitor-settle";
 import { trendAlert } from "./monitor-trend";
 import type { IngestResult, MonitorIdentity, PendingAlert } from "./monitor-types";
@@ -33,24 +32,6 @@ export interface MonitorParts extends LogMinuteParts {
 }
 
 /**
- * A running total's readings as the rates between them (counter-rate.ts); what is stored and
- * scored is the rate. The last reading goes into the series' state, so the next request's
- * first reading has its rate too, and a retried request's readings give nothing twice.
- */
-function asRates(entry: SeriesEntry, pack: SeriesPack) {
-  const { indices, rates, last } = counterRates(entry.state.counter, pack.timestamps, pack.values);
-  if (last && last !== entry.state.counter) {
-    entry.state.counter = last;
-    entry.dirty = true;
-  }
-  return {
-    timestamps: indices.map((i) => pack.timestamps[i]!),
-    values: rates,
-    order: indices.map((i) => pack.order[i]!),
-  };
-}
-
-/**
  * Stores and scores metric points, packed by series (time order per series is expected; late
  * points are stored, not scored).
  */
@@ -66,12 +47,15 @@ export async function ingestMetrics(
   const packs = input.every(isSeriesPack) ? input : packBySeries(input as MetricPoint[]);
   const pending: (PendingAlert & { order: number })[] = [];
   let firstSight = false;
-  for (const pack of packs) {
+  // a cumulative histogram's quantile series join the queue as they are derived
+  const queue = [...packs];
+  for (const pack of queue) {
     const { key } = pack;
     const known = series.size;
     const entry = series.load(key, pack);
     // a series is written at first sight, so recovery always knows its name and labels
     if (series.size > known && entry.dirty) firstSight = true;
+    if (pack.buckets) queue.push(...quantilePacks(entry, pack));
     const { timestamps, values, order } = pack.cumulative ? asRates(entry, pack) : pack;
     for (let i = 0; i < values.length; i++) {
       const timestamp = timestamps[i]!;

@@ -8,6 +8,7 @@ import {
 } from "../workers/domain/detection/persistence";
 import type { TrendState } from "../workers/domain/detection/trend";
 import type { CounterReading } from "../workers/domain/ingest/counter-rate";
+import type { Buckets } from "../workers/domain/ingest/histogram-quantiles";
 import { MonitorWriteBuffer } from "./write-buffer";
 
 /**
@@ -28,6 +29,8 @@ export type SeriesState = DetectorState & {
   persistence?: PersistenceState;
   /** a running total's last reading, from which the next one's rate is worked out */
   counter?: CounterReading;
+  /** a cumulative histogram's last buckets (on its _count series), to tell what the next reading adds */
+  buckets?: Buckets & { ts: number };
   counts?: CountState;
   trend?: TrendState;
 };

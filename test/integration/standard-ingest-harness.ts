@@ -16,3 +16,30 @@ export function remoteWrite(
     body: body as Uint8Array<ArrayBuffer>,
   });
 }
+
+/** Posts an OTLP/HTTP body as the OpenTelemetry exporters do. */
+export function otlpPost(
+  agent: Agent,
+  signal: "metrics" | "logs",
+  body: Uint8Array | string,
+  headers: Record<string, string> = {},
+) {
+  return SELF.fetch(`${BASE}/ingest/otlp/v1/${signal}`, {
+    method: "POST",
+    headers: {
+      "content-type": typeof body === "string" ? "application/json" : "application/x-protobuf",
+      authorization: `Bearer ${agent.key}`,
+      "user-agent": "OTel-OTLP-Exporter-JavaScript/0.223.0",
+      ...headers,
+    },
+    body: body as Uint8Array<ArrayBuffer> | string,
+  });
+}
+
+export async function gzip(bytes: Uint8Array | string): Promise<Uint8Array> {
+  const input = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+  const stream = new Blob([input as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}

@@ -14,6 +14,7 @@ import { auth } from "./routes/auth";
 import { dashboard } from "./routes/dashboard";
 import { health } from "./routes/health";
 import { ingest } from "./routes/ingest";
+import { otlp } from "./routes/ingest-otlp";
 import { prometheus } from "./routes/ingest-prometheus";
 import { integrations } from "./routes/integrations";
 import { noise } from "./routes/noise";
@@ -55,6 +56,7 @@ export const routeDocs: RouteDoc[] = [
   ...services.docs,
   ...ingest.docs,
   ...prometheus.docs,
+  ...otlp.docs,
   ...noise.docs,
   ...dashboard.docs,
   ...integrations.docs,
@@ -120,6 +122,7 @@ export function createApp(
   app.all("/api/*", notFoundJson);
   // before the native router, whose "*" authentication would otherwise run for these paths too
   app.route(prometheus.prefix, prometheus.app);
+  app.route(otlp.prefix, otlp.app);
   app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
   app.route(slackWebhooks.prefix, slackWebhooks.app);

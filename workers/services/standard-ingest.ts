@@ -1,5 +1,6 @@
 import { partitionItems } from "../domain/ingest/items";
 import type { Converted, Refusal } from "../domain/ingest/standard/converted";
+import type { ConvertedLogs } from "../domain/ingest/standard/otlp-logs";
 import type { Services } from "./container";
 import { enforceQuota, store } from "./ingest";
 
@@ -46,6 +47,7 @@ export async function ingestConvertedMetrics(
     if (rejectedAt.has(index)) return;
     const accepted = partition.accepted[next++]!;
     if (point.cumulative) accepted.cumulative = true;
+    if (point.buckets) accepted.buckets = point.buckets;
     if (point.histogram) writtenHistogramPoints++;
   });
   const byReason = new Map<string, Refusal>();
@@ -64,6 +66,35 @@ export async function ingestConvertedMetrics(
     );
   }
   return { written: partition.accepted.length, writtenHistogramPoints, refused, noValue: converted.noValue };
+}
+
+/**
+ * Stores converted log records as native logs: the same validation, quota and monitors. Answers
+ * how many were stored and which were refused and why.
+ */
+export async function ingestConvertedLogs(
+  services: Services,
+  orgId: string,
+  converted: ConvertedLogs,
+): Promise<{ written: number; refused: Refusal[] }> {
+  const refused = [...converted.refused];
+  const { logs } = converted;
+  if (logs.length === 0) return { written: 0, refused };
+  const plan = await enforceQuota(services, orgId, logs.length);
+  const partition = partitionItems("logs", logs, services.now());
+  for (const rejection of partition.rejected) {
+    const log = logs[rejection.index]!;
+    refused.push({
+      source: `log of ${log.service} at ${new Date(log.timestamp).toISOString()}`,
+      reason: rejection.errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+      count: 1,
+    });
+  }
+  if (partition.accepted.length > 0)
+    await store(services, orgId, { accepted: partition.accepted, rejected: [] }, (service, list) =>
+      services.monitors.ingestLogs(orgId, service, list, plan),
+    );
+  return { written: partition.accepted.length, refused };
 }
 
 /** "12 samples not stored: http_x{job="a"}: no service ...; (and 3 more)" — for the sender's log. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { freeFormObject } from "../text/free-form";
 import { serviceName } from "../text/identifiers";
 import { DEFAULT_ENVIRONMENT } from "./defaults";
+import type { Buckets } from "./histogram-quantiles";
 import { isLabelName, LABEL_NAME, LABEL_NAME_RULE, MAX_LABELS, quickMetricPoint } from "./quick-metric";
 import { parseTimestamp } from "./timestamp";
 
@@ -140,6 +141,8 @@ export interface MetricPoint {
   labels: Record<string, string>;
   /** a running total (set by the standard protocols' converters, never by native JSON) */
   cumulative?: true;
+  /** a cumulative histogram's buckets, on its _count point (standard protocols only) */
+  buckets?: Buckets;
 }
 
 export interface LogEntry {

@@ -1,4 +1,5 @@
 import { seriesKey } from "../detection/series-key";
+import type { Buckets } from "./histogram-quantiles";
 import type { MetricPoint } from "./items";
 
 /**
@@ -20,6 +21,8 @@ export interface SeriesPack {
   order: number[];
   /** the values are a running total (counter): the monitor keeps their per-second rate */
   cumulative?: true;
+  /** a cumulative histogram's buckets at each point (its _count series): the quantiles come from them */
+  buckets?: (Buckets | null)[];
 }
 
 /**
@@ -69,6 +72,10 @@ export function packBySeries(points: MetricPoint[]): SeriesPack[] {
     pack.timestamps.push(point.timestamp);
     pack.values.push(point.value);
     pack.order.push(index);
+    if (point.buckets) {
+      pack.buckets ??= pack.values.slice(0, -1).map(() => null);
+      pack.buckets.push(point.buckets);
+    } else pack.buckets?.push(null);
   });
   return [...byKey.values()];
 }

@@ -1,3 +1,5 @@
+import type { Buckets } from "../histogram-quantiles";
+
 /**
  * What a standard protocol's body (remote_write, OTLP) turns into before the native pipeline
  * takes it: metric points in the wire shape of `POST /ingest/metrics`, so they are validated by
@@ -19,6 +21,8 @@ export interface ConvertedPoint {
   source: number;
   /** one of the two points (count, sum) a native histogram sample becomes */
   histogram?: true;
+  /** a cumulative histogram's buckets, on its _count point: the monitor derives the quantiles */
+  buckets?: Buckets;
 }
 
 export interface Refusal {
