@@ -21,9 +21,11 @@ export async function startFaultProxy(target: string, port: number): Promise<Fau
     close: () => new Promise((done) => server.close(() => done())),
   };
   const count = (path: string) => {
-    let c = proxy.counts.get(path);
-    if (!c) proxy.counts.set(path, (c = { forwarded: 0, refused: 0, statuses: new Map() }));
-    return c;
+    const known = proxy.counts.get(path);
+    if (known) return known;
+    const fresh = { forwarded: 0, refused: 0, statuses: new Map<number, number>() };
+    proxy.counts.set(path, fresh);
+    return fresh;
   };
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
