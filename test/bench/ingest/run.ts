@@ -1,12 +1,15 @@
 /**
  * npm run bench:ingest — the Worker under wrangler dev (local D1, Durable Objects, queues),
- * driven over loopback with 100-point batches on /ingest/metrics at increasing concurrency,
- * and in the same run the same Worker's trivial /health route as the baseline. Prints
+ * driven over loopback with 100-point batches at increasing concurrency in each protocol
+ * (native JSON, Prometheus remote_write, OTLP protobuf), and in the same run the same Worker's
+ * trivial /health route as the baseline. Prints
  * requests/s, points/s, p50/p99 for both and the ratio; then the time from an anomalous point's
  * arrival to its incident row existing. Prints numbers; asserts nothing.
  */
 import { json, registerBenchTenant } from "../../support/bench-tenant";
 import { noise } from "../../support/noise";
+import { metricsProto } from "../../support/otlp-encode";
+import { encodeV1, snappyCompress, type TestSeries, V1_HEADERS } from "../../support/remote-write-encode";
 import { startWranglerDev } from "../../support/wrangler-dev";
 
 const SECONDS_PER_ROUND = Number(process.env.BENCH_SECONDS ?? 3);
@@ -15,6 +18,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,4,16,32").split(",").map(Number);
 const BATCH = 100;
 const SERVICES = 8;
+const PROTOCOLS = ["native", "remote_write", "otlp"] as const;
+type Protocol = (typeof PROTOCOLS)[number];
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -67,19 +72,15 @@ function summarise(rounds: Round[]): StepResult {
   };
 }
 
-/** Both routes at one concurrency, in alternating rounds. */
+/** Every route at one concurrency, in alternating rounds. */
 async function driveStep(
   concurrency: number,
-  ingest: (i: number) => Promise<Response>,
-  health: (i: number) => Promise<Response>,
-): Promise<[StepResult, StepResult]> {
-  const ingestRounds: Round[] = [];
-  const healthRounds: Round[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    ingestRounds.push(await driveRound(concurrency, ingest));
-    healthRounds.push(await driveRound(concurrency, health));
-  }
-  return [summarise(ingestRounds), summarise(healthRounds)];
+  routes: ((i: number) => Promise<Response>)[],
+): Promise<StepResult[]> {
+  const rounds: Round[][] = routes.map(() => []);
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [i, send] of routes.entries()) rounds[i]!.push(await driveRound(concurrency, send));
+  return rounds.map(summarise);
 }
 
 async function main() {
@@ -93,76 +94,124 @@ async function main() {
 
     const r = noise(1);
     let clock = Date.now() - 20 * 60_000;
-    const makeBatch = (i: number) => {
-      const service = `svc-${i % SERVICES}`;
+    // the same 100 points in each protocol: 10 metrics × 5 instances × 2 samples
+    // each protocol has services of its own, so their series do not interleave out of order
+    const points = (i: number, protocol: Protocol) => {
+      const service = `${protocol.replace("_", "-")}-svc-${i % SERVICES}`;
       clock += 10;
-      return JSON.stringify(
-        Array.from({ length: BATCH }, (_, j) => ({
-          timestamp: Math.min(Date.now(), clock + j),
-          metric_name: `metric_${j % 10}`,
-          value: 100 + r() * 10,
-          labels: { service, environment: "production", instance: `i-${j % 5}` },
-        })),
-      );
+      return Array.from({ length: BATCH }, (_, j) => ({
+        timestamp: Math.min(Date.now(), clock + j),
+        metric: `metric_${j % 10}`,
+        value: 100 + r() * 10,
+        service,
+        instance: `i-${j % 5}`,
+      }));
+    };
+    type Body = string | Uint8Array;
+    const encoders: Record<Protocol, (i: number) => Body> = {
+      native: (i) =>
+        JSON.stringify(
+          points(i, "native").map((p) => ({
+            timestamp: p.timestamp,
+            metric_name: p.metric,
+            value: p.value,
+            labels: { service: p.service, environment: "production", instance: p.instance },
+          })),
+        ),
+      remote_write: (i) => {
+        const series = new Map<string, TestSeries>();
+        for (const p of points(i, "remote_write")) {
+          const k = `${p.metric}|${p.instance}`;
+          if (!series.has(k))
+            series.set(k, {
+              labels: { __name__: p.metric, job: p.service, environment: "production", instance: p.instance },
+              samples: [],
+            });
+          series.get(k)!.samples!.push({ value: p.value, timestamp: p.timestamp });
+        }
+        return snappyCompress(encodeV1([...series.values()]));
+      },
+      otlp: (i) => {
+        const ps = points(i, "otlp");
+        return metricsProto(
+          { "service.name": ps[0]!.service, "deployment.environment.name": "production" },
+          Array.from({ length: 10 }, (_, m) => ({
+            name: `metric_${m}`,
+            gauge: ps
+              .filter((p) => p.metric === `metric_${m}`)
+              .map((p) => ({ time: p.timestamp, value: p.value, attributes: { instance: p.instance } })),
+          })),
+        );
+      },
+    };
+    const HEADERS: Record<Protocol, Record<string, string>> = {
+      native: { "content-type": "application/json" },
+      remote_write: V1_HEADERS,
+      otlp: { "content-type": "application/x-protobuf" },
+    };
+    const PATHS: Record<Protocol, string> = {
+      native: "/ingest/metrics",
+      remote_write: "/ingest/prometheus/api/v1/write",
+      otlp: "/ingest/otlp/v1/metrics",
     };
     // Bodies are made ahead, in order, so the client's own CPU (which shares these 2 cores with
     // the Worker) is not spent during the ingest rounds only; the server does the same work.
-    const prepared: string[] = [];
-    const batch = (i: number) => {
-      while (prepared.length <= i) prepared.push(makeBatch(prepared.length));
-      return prepared[i]!;
-    };
+    const prepared: Record<Protocol, Body[]> = { native: [], remote_write: [], otlp: [] };
+    const sent: Record<Protocol, number> = { native: 0, remote_write: 0, otlp: 0 };
     const prepare = (count: number) => {
-      for (let i = prepared.length; i < count; i++) prepared.push(makeBatch(i));
+      for (const protocol of PROTOCOLS)
+        for (let i = prepared[protocol].length; i < count; i++)
+          prepared[protocol].push(encoders[protocol](i));
     };
-    let sent = 0;
-    const ingest = () =>
-      fetch(`${base}/ingest/metrics`, {
+    const sender = (protocol: Protocol) => () => {
+      const i = sent[protocol]++;
+      while (prepared[protocol].length <= i) prepared[protocol].push(encoders[protocol](i));
+      return fetch(`${base}${PATHS[protocol]}`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-        body: batch(sent++),
+        headers: { ...HEADERS[protocol], authorization: `Bearer ${key}` },
+        body: prepared[protocol][i] as BodyInit,
       });
+    };
     const health = () => fetch(`${base}/health`);
+    const routes = [...PROTOCOLS.map(sender), health];
 
-    // Warm both paths (isolate start, Durable Object creation, series creation).
-    for (let i = 0; i < SERVICES * 2; i++) await (await ingest()).arrayBuffer();
-    for (let i = 0; i < 20; i++) await (await health()).arrayBuffer();
+    // Warm every path (isolate start, Durable Object creation, series creation).
+    for (const send of routes)
+      for (let i = 0; i < SERVICES * 2; i++) {
+        const res = await send();
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`warm-up: ${res.status}`);
+      }
 
     console.log(
       `\n${ROUNDS} alternating rounds of ${SECONDS_PER_ROUND} s per route and step, ${BATCH}-point batches over ${SERVICES} services, loopback\n`,
     );
     const header = [
       "concurrency",
-      "ingest req/s",
-      "points/s",
-      "p50 ms",
-      "p99 ms",
+      ...PROTOCOLS.flatMap((p) => [`${p} req/s`, "p50 ms", "% /health"]),
+      "/health req/s",
       "errors",
-      "| /health req/s",
-      "p50 ms",
-      "p99 ms",
-      "| ratio",
     ];
-    console.log(header.map((h) => h.padStart(13)).join(""));
+    console.log(header.map((h) => h.padStart(19)).join(""));
     for (const c of CONCURRENCY) {
-      prepare(sent + 1_000 * ROUNDS * SECONDS_PER_ROUND);
-      const [ing, hb] = await driveStep(c, ingest, health);
-      const ingRate = ing.requests / ing.seconds;
-      const hbRate = hb.requests / hb.seconds;
+      prepare(Math.max(...Object.values(sent)) + 1_000 * ROUNDS * SECONDS_PER_ROUND);
+      const results = await driveStep(c, routes);
+      const rate = (r: StepResult) => r.requests / r.seconds;
+      const hb = results.at(-1)!;
       console.log(
         [
           c,
-          ingRate.toFixed(0),
-          (ingRate * BATCH).toFixed(0),
-          ing.p50.toFixed(1),
-          ing.p99.toFixed(1),
-          ing.errors,
-          `| ${hbRate.toFixed(0)}`,
-          hb.p50.toFixed(1),
-          hb.p99.toFixed(1),
-          `| ${((100 * ingRate) / hbRate).toFixed(0)}%`,
+          ...results
+            .slice(0, -1)
+            .flatMap((r) => [
+              rate(r).toFixed(0),
+              r.p50.toFixed(1),
+              `${((100 * rate(r)) / rate(hb)).toFixed(0)}%`,
+            ]),
+          rate(hb).toFixed(0),
+          results.reduce((n, r) => n + r.errors, 0),
         ]
-          .map((v) => String(v).padStart(13))
+          .map((v) => String(v).padStart(19))
           .join(""),
       );
     }
