@@ -17,6 +17,7 @@ export default function Settings() {
     ...(isAdmin
       ? [
           { to: "/settings/api-keys", label: "API keys" },
+          { to: "/settings/github", label: "GitHub" },
           { to: "/settings/outbox", label: "Outbox" },
           { to: "/settings/audit", label: "Audit log" },
         ]

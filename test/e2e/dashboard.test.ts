@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
@@ -235,6 +236,48 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.getByText("Role changed").waitFor();
     await expect(row.getByLabel("Role").inputValue()).resolves.toBe("viewer");
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/team.png`, fullPage: true });
+  });
+
+  it("makes the GitHub webhook's secret, which signs GitHub's deliveries, and maps a repository", async () => {
+    await ownerPage.goto(`${baseUrl}/settings`);
+    await ownerPage
+      .getByRole("navigation", { name: "Settings" })
+      .getByRole("link", { name: "GitHub" })
+      .click();
+    await ownerPage.getByRole("heading", { name: "GitHub webhook" }).waitFor();
+    await ownerPage.getByRole("button", { name: "Make secret" }).click();
+    const secret = (await ownerPage.getByTestId("github-secret").textContent())?.trim() ?? "";
+    expect(secret).toMatch(/^ghwh_[0-9A-Za-z]{43}$/);
+    const url = (await ownerPage.getByTestId("github-webhook-url").textContent())?.trim() ?? "";
+    expect(url).toMatch(new RegExp(`^${baseUrl}/ingest/github\\?org=org_`));
+
+    // GitHub's ping, signed as GitHub signs it
+    const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
+    const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+    const ping = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "ping",
+        "x-hub-signature-256": signature,
+      },
+      body,
+    });
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toMatchObject({ ok: true, zen: "Keep it logically awesome." });
+
+    await ownerPage.reload();
+    expect(await ownerPage.getByTestId("github-secret").count()).toBe(0);
+    expect(await ownerPage.getByTestId("github-secret-status").textContent()).toContain("(ping)");
+
+    await ownerPage.getByLabel("Repository").fill("acme-shop/Checkout");
+    await ownerPage.getByLabel("Service", { exact: true }).fill("checkout");
+    await ownerPage.getByLabel(/^Deployment workflows/).fill("deploy.yml, Release");
+    await ownerPage.getByRole("button", { name: "Save mapping" }).click();
+    await ownerPage.getByText("acme-shop/checkout → checkout").waitFor();
+    const row = ownerPage.getByTestId("repo-acme-shop/checkout");
+    expect(await row.textContent()).toContain("deploy.yml, Release");
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/github.png`, fullPage: true });
   });
 
   it("navigates every view of the layout", async () => {

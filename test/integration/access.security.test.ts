@@ -91,6 +91,26 @@ const PROBES: Probe[] = [
       }),
   },
   {
+    name: "GET /api/integrations/github",
+    minRole: "admin",
+    call: (a) => api("/api/integrations/github", { token: a.token }),
+  },
+  {
+    name: "POST /api/integrations/github/secret",
+    minRole: "admin",
+    call: (a) => api("/api/integrations/github/secret", { method: "POST", token: a.token }),
+  },
+  {
+    name: "PUT /api/integrations/github/repositories/:owner/:repo",
+    minRole: "admin",
+    call: (a) =>
+      api("/api/integrations/github/repositories/acme/checkout", {
+        method: "PUT",
+        token: a.token,
+        body: { service: "checkout" },
+      }),
+  },
+  {
     name: "GET /api/actions/catalog",
     minRole: "viewer",
     call: (a) => api("/api/actions/catalog", { token: a.token }),

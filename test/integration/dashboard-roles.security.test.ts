@@ -398,6 +398,79 @@ const FORMS: FormCase[] = [
     },
   },
   {
+    name: "/settings/github secret",
+    minRole: "admin",
+    prepare: async (org) => {
+      await env.DB.prepare("DELETE FROM github_webhooks WHERE org_id = ?").bind(org.owner.orgId).run();
+      return {
+        path: "/settings/github",
+        fields: { intent: "secret" },
+        changed: () => exists("SELECT 1 FROM github_webhooks WHERE org_id = ?", org.owner.orgId),
+      };
+    },
+  },
+  {
+    name: "/settings/github secret-remove",
+    minRole: "admin",
+    prepare: async (org) => {
+      const made = await api("/api/integrations/github/secret", { method: "POST", token: org.owner.token });
+      expect(made.status).toBe(201);
+      return {
+        path: "/settings/github",
+        fields: { intent: "secret-remove" },
+        changed: async () =>
+          !(await exists("SELECT 1 FROM github_webhooks WHERE org_id = ?", org.owner.orgId)),
+      };
+    },
+  },
+  {
+    name: "/settings/github map",
+    minRole: "admin",
+    prepare: async (org) => {
+      const repository = `acme/web-${crypto.randomUUID().slice(0, 8)}`;
+      return {
+        path: "/settings/github",
+        fields: {
+          intent: "map",
+          repository,
+          service: "web",
+          environment: "",
+          workflows: "deploy.yml, Release",
+        },
+        changed: () =>
+          exists(
+            "SELECT 1 FROM github_repositories WHERE org_id = ? AND repository = ? AND workflows = ?",
+            org.owner.orgId,
+            repository,
+            JSON.stringify(["deploy.yml", "Release"]),
+          ),
+      };
+    },
+  },
+  {
+    name: "/settings/github unmap",
+    minRole: "admin",
+    prepare: async (org) => {
+      const repository = `acme/web-${crypto.randomUUID().slice(0, 8)}`;
+      const put = await api(`/api/integrations/github/repositories/${repository}`, {
+        method: "PUT",
+        token: org.owner.token,
+        body: { service: "web" },
+      });
+      expect(put.status).toBe(200);
+      return {
+        path: "/settings/github",
+        fields: { intent: "unmap", repository },
+        changed: async () =>
+          !(await exists(
+            "SELECT 1 FROM github_repositories WHERE org_id = ? AND repository = ?",
+            org.owner.orgId,
+            repository,
+          )),
+      };
+    },
+  },
+  {
     name: "/settings profile (one's own)",
     minRole: "viewer",
     prepare: async (org) => {

@@ -1,7 +1,7 @@
 import { toHex } from "./encoding";
 
-/** Hex HMAC-SHA256 of `data` with `secret`: the primitive of every webhook signature here. */
-export async function hmacSha256Hex(secret: string, data: string): Promise<string> {
+/** Hex HMAC-SHA256 of `data` (text as UTF-8, or the exact bytes) with `secret`: the primitive of every webhook signature here. */
+export async function hmacSha256Hex(secret: string, data: string | Uint8Array): Promise<string> {
   const key = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(secret),
@@ -9,5 +9,6 @@ export async function hmacSha256Hex(secret: string, data: string): Promise<strin
     false,
     ["sign"],
   );
-  return toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  return toHex(await crypto.subtle.sign("HMAC", key, bytes as Uint8Array<ArrayBuffer>));
 }

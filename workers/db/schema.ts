@@ -547,6 +547,48 @@ export const slackLinkProofs = sqliteTable(
 );
 
 /** Alerts sent (or kept in the outbox when no channel is configured); one per incident and kind. */
+/**
+ * The organisation's GitHub webhook: GitHub signs each delivery with this secret
+ * (X-Hub-Signature-256), the only credential it can send. Sealed like the integrations' secrets
+ * (secret-box, the org id as associated data); shown once when made, never again.
+ */
+export const githubWebhooks = sqliteTable("github_webhooks", {
+  orgId: text("org_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  /** base64url(iv || ciphertext) of the signing secret */
+  secret: text("secret").notNull(),
+  /** when the current secret was made (a rotation moves it), and by whom */
+  secretCreatedAt: integer("secret_created_at").notNull(),
+  secretCreatedBy: text("secret_created_by").notNull(),
+  /** the last delivery whose signature held, and its X-GitHub-Event */
+  lastDeliveryAt: integer("last_delivery_at"),
+  lastEvent: text("last_event"),
+  createdAt: createdAt(),
+});
+
+/**
+ * Which service a GitHub repository's deployments belong to. `repository` is `owner/repo` in
+ * lower case (GitHub's names are case-insensitive); `environment` is used for events that name
+ * none (workflow runs); `workflows` lists the workflows (name or file) whose runs are deployments.
+ */
+export const githubRepositories = sqliteTable(
+  "github_repositories",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    repository: text("repository").notNull(),
+    service: text("service").notNull(),
+    environment: text("environment"),
+    workflows: text("workflows", { mode: "json" }).$type<string[]>().notNull(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.repository] })],
+);
+
 export const notifications = sqliteTable(
   "notifications",
   {

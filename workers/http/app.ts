@@ -12,8 +12,10 @@ import { actions } from "./routes/actions";
 import { apiKeys } from "./routes/api-keys";
 import { auth } from "./routes/auth";
 import { dashboard } from "./routes/dashboard";
+import { githubIntegration } from "./routes/github-integration";
 import { health } from "./routes/health";
 import { ingest } from "./routes/ingest";
+import { githubIngest } from "./routes/ingest-github";
 import { otlp } from "./routes/ingest-otlp";
 import { prometheus } from "./routes/ingest-prometheus";
 import { integrations } from "./routes/integrations";
@@ -30,6 +32,8 @@ import type { AppEnv } from "./types";
 const API_BODY_LIMIT_BYTES = 64 * 1024;
 const INGEST_BODY_LIMIT_BYTES = 1024 * 1024;
 const STANDARD_INGEST_PREFIXES = ["/ingest/prometheus/", "/ingest/otlp/"];
+/** Routes that read their body's exact bytes (a signature covers them) and check its media type themselves. */
+const SIGNED_INGEST_PREFIXES = ["/ingest/github"];
 
 /** The document itself, declared here beside the list it is built from. */
 const openApi = new DocumentedRouter("").route(
@@ -57,8 +61,10 @@ export const routeDocs: RouteDoc[] = [
   ...ingest.docs,
   ...prometheus.docs,
   ...otlp.docs,
+  ...githubIngest.docs,
   ...noise.docs,
   ...dashboard.docs,
+  ...githubIntegration.docs,
   ...integrations.docs,
   ...slackWebhooks.docs,
   ...actions.docs,
@@ -96,12 +102,13 @@ export function createApp(
     limitJsonDepth(API_MAX_JSON_DEPTH),
   );
   app.use("/openapi.json", requestContext);
-  // the standard protocols speak protobuf (and OTLP JSON): their routes check their own media types
+  // the standard protocols speak protobuf (and OTLP JSON): their routes check their own media types,
+  // as GitHub's webhook does, whose signature covers the bytes requireJsonBody would repair
   app.use(
     "/ingest/*",
     requestContext,
     limitBody(INGEST_BODY_LIMIT_BYTES),
-    except(STANDARD_INGEST_PREFIXES, requireJsonBody),
+    except([...STANDARD_INGEST_PREFIXES, ...SIGNED_INGEST_PREFIXES], requireJsonBody),
   );
   app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), limitJsonDepth(API_MAX_JSON_DEPTH));
 
@@ -116,6 +123,8 @@ export function createApp(
   app.route(services.prefix, services.app);
   app.route(noise.prefix, noise.app);
   app.route(dashboard.prefix, dashboard.app);
+  // before the integrations router, whose authentication would otherwise run for its paths too
+  app.route(githubIntegration.prefix, githubIntegration.app);
   app.route(integrations.prefix, integrations.app);
   app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
@@ -123,6 +132,7 @@ export function createApp(
   // before the native router, whose "*" authentication would otherwise run for these paths too
   app.route(prometheus.prefix, prometheus.app);
   app.route(otlp.prefix, otlp.app);
+  app.route(githubIngest.prefix, githubIngest.app);
   app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
   app.route(slackWebhooks.prefix, slackWebhooks.app);

@@ -32,7 +32,7 @@ export interface SlackIntegrationView {
   updated_at: number;
 }
 
-function encryptionKey(services: Services): string {
+export function encryptionKey(services: Services): string {
   const key = services.config.INTEGRATIONS_KEY;
   if (!key) {
     throw new ApiError(

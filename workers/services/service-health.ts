@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { incidents, services as servicesTable } from "../db/schema";
+import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { deployments, incidents, services as servicesTable } from "../db/schema";
 import { maxSeverity } from "../domain/correlation/incident-trigger";
 import type { Severity } from "../domain/detection/anomaly";
 import { notFound } from "../errors";
@@ -48,4 +48,43 @@ export async function listServiceHealth(services: Services, orgId: string): Prom
       last_seen_at: s.lastSeenAt,
     };
   });
+}
+
+export interface DeploymentView {
+  id: string;
+  environment: string;
+  version: string;
+  status: string;
+  deployed_at: number;
+  metadata: Record<string, unknown>;
+}
+
+/** A service's deployment events, newest first: what agents, CI and GitHub's webhook sent. */
+export async function listDeployments(
+  services: Services,
+  orgId: string,
+  service: string,
+  query: { environment?: string | undefined; from: number; to: number; limit: number },
+): Promise<DeploymentView[]> {
+  const conditions = [
+    eq(deployments.orgId, orgId),
+    eq(deployments.service, service),
+    gte(deployments.deployedAt, query.from),
+    lte(deployments.deployedAt, query.to),
+  ];
+  if (query.environment) conditions.push(eq(deployments.environment, query.environment));
+  const rows = await services.db
+    .select()
+    .from(deployments)
+    .where(and(...conditions))
+    .orderBy(desc(deployments.deployedAt), desc(deployments.id))
+    .limit(query.limit);
+  return rows.map((d) => ({
+    id: d.id,
+    environment: d.environment,
+    version: d.version,
+    status: d.status,
+    deployed_at: d.deployedAt,
+    metadata: d.metadata ?? {},
+  }));
 }

@@ -1,11 +1,12 @@
 import type { Context } from "hono";
-import { listServiceHealth, requireKnownService } from "../../services/service-health";
+import { listDeployments, listServiceHealth, requireKnownService } from "../../services/service-health";
 import { DocumentedRouter } from "../define-route";
 import { authenticate, requireReader } from "../middleware/authenticate";
-import { logsQuery, metricsQuery, serviceParams } from "../schemas/ingest";
+import { deploymentsQuery, logsQuery, metricsQuery, serviceParams } from "../schemas/ingest";
 import type { AppEnv } from "../types";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** What agents' read keys and the dashboard read about services: health, series, logs. */
 export const services = new DocumentedRouter("/api/services");
@@ -76,5 +77,30 @@ services
         .get("services")
         .monitors.logs(orgId, service, { level: q.level, from, to, limit: q.limit });
       return c.json({ service, logs: logs ?? [] }, 200);
+    },
+  )
+  .route(
+    {
+      ...reader,
+      method: "get",
+      path: "/:service/deployments",
+      summary:
+        "A service's deployment events (from POST /ingest/deployment and the GitHub webhook), newest first; the last 30 days by default",
+      params: serviceParams,
+      query: deploymentsQuery,
+      success: { status: 200, description: "Deployments" },
+      errors: [400, 401, 403, 404, 422],
+    },
+    async (c) => {
+      const { service } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const { orgId, now } = await serviceScope(c, service, q);
+      const deployments = await listDeployments(c.get("services"), orgId, service, {
+        environment: q.environment,
+        from: q.from ?? now - 30 * DAY,
+        to: q.to ?? now,
+        limit: q.limit,
+      });
+      return c.json({ service, deployments }, 200);
     },
   );

@@ -56,6 +56,13 @@ export const metricsQuery = z.strictObject({
   step: z.coerce.number().int().min(60).max(86_400).optional().describe("seconds per point (rollups)"),
 });
 
+export const deploymentsQuery = z.strictObject({
+  environment: serviceName.optional(),
+  from: queryTime.optional(),
+  to: queryTime.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
 export const logsQuery = z.strictObject({
   level: z.enum(["debug", "info", "warn", "error", "critical"]).optional().describe("minimum level"),
   from: queryTime.optional(),
