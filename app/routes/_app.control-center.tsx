@@ -6,6 +6,7 @@ import { dashboardStats } from "../../workers/services/dashboard";
 import { getSubscription } from "../../workers/services/organization";
 import { listServiceHealth } from "../../workers/services/service-health";
 import { listMembers } from "../../workers/services/team";
+import { AgentSnippets } from "../components/agent-snippets";
 import { formatTime } from "../components/form-controls";
 import { requireSessionUser } from "../lib/auth.server";
 
@@ -148,10 +149,7 @@ export default function ControlCenter() {
           </li>
           <li>
             Send metrics, logs and deployments from your agents{data.services.length > 0 ? " ✓" : ""}:
-            <pre className="block mono">{`curl -X POST ${data.origin}/ingest/metrics \\
-  -H "Authorization: Bearer dpl_..." -H "Content-Type: application/json" \\
-  -d '{"timestamp":"${data.exampleTime}","metric_name":"http_latency_ms","value":120,
-       "labels":{"service":"checkout","environment":"production"}}'`}</pre>
+            <AgentSnippets origin={data.origin} exampleTime={data.exampleTime} />
           </li>
         </ol>
       </section>

@@ -9,6 +9,7 @@ import { API_KEY_SCOPES } from "../../workers/domain/auth/api-key-format";
 import { hasRole } from "../../workers/domain/auth/roles";
 import { createKeyBody } from "../../workers/http/schemas/keys";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../workers/services/api-keys";
+import { AgentSnippets } from "../components/agent-snippets";
 import { Field, FormAlert, formatTime } from "../components/form-controls";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure, parseForm } from "../lib/forms";
@@ -25,7 +26,11 @@ async function requireAdmin(request: Request, context: LoaderFunctionArgs["conte
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, services } = await requireAdmin(request, context);
-  return { keys: await listApiKeys(services, principal.orgId) };
+  return {
+    keys: await listApiKeys(services, principal.orgId),
+    origin: new URL(request.url).origin,
+    exampleTime: new Date(services.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -48,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ApiKeys() {
-  const { keys } = useLoaderData<typeof loader>();
+  const { keys, origin, exampleTime } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const fieldErrors = result && "fieldErrors" in result ? result.fieldErrors : undefined;
   const secret = result && "secret" in result ? String(result.secret) : null;
@@ -65,6 +70,8 @@ export default function ApiKeys() {
           <div className="secret mono" data-testid="new-key">
             {secret}
           </div>
+          <h3>Point an agent at Deployr with it</h3>
+          <AgentSnippets origin={origin} apiKey={secret} exampleTime={exampleTime} />
         </section>
       ) : null}
       <section className="card">

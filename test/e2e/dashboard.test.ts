@@ -105,6 +105,16 @@ describe("the dashboard in a real browser", () => {
     const secret = (await ownerPage.getByTestId("new-key").textContent())?.trim() ?? "";
     expect(secret).toMatch(/^dpl_[0-9A-Za-z]{43}$/);
     await ownerPage.getByTestId("key-e2e-agent").waitFor();
+    // the snippets carry this Deployr's endpoint and the new key, for each kind of agent
+    expect(await ownerPage.getByTestId("snippet-curl").textContent()).toContain(`${baseUrl}/ingest/metrics`);
+    await ownerPage.getByRole("tab", { name: "Prometheus" }).click();
+    const remoteWrite = (await ownerPage.getByTestId("snippet-prometheus").textContent()) ?? "";
+    expect(remoteWrite).toContain(`${baseUrl}/ingest/prometheus/api/v1/write`);
+    expect(remoteWrite).toContain(secret);
+    await ownerPage.getByRole("tab", { name: "OpenTelemetry" }).click();
+    expect(await ownerPage.getByTestId("snippet-otel").textContent()).toContain(
+      `OTEL_EXPORTER_OTLP_ENDPOINT=${baseUrl}/ingest/otlp`,
+    );
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/api-keys.png`, fullPage: true });
 
     const whoami = await fetch(`${baseUrl}/api/whoami`, { headers: { authorization: `Bearer ${secret}` } });
