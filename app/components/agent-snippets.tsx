@@ -29,7 +29,9 @@ export function agentSnippets({ origin, apiKey, exampleTime }: SnippetProps) {
 remote_write:
   - url: ${origin}/ingest/prometheus/api/v1/write
     authorization:
-      credentials: ${key}`,
+      credentials: ${key}
+    queue_config:
+      retry_on_http_429: true   # retry, rather than drop, what the plan's per-minute allowance refuses`,
     },
     {
       id: "otel",

@@ -96,7 +96,7 @@ scrape_configs:
 remote_write:
   - url: ${proxy.url}/ingest/prometheus/api/v1/write
     authorization: {credentials: ${key}}
-    queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}
+    queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s, retry_on_http_429: true}
 `,
   );
   const prometheus = spawn(
