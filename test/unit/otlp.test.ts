@@ -228,3 +228,33 @@ describe("histogram quantiles", () => {
     expect(counts).toEqual([2, 3, 4, 0]);
   });
 });
+
+describe("OTLP bodies built to hurt", () => {
+  it("refuses attribute values nested past the limit, in JSON and protobuf, as a DecodeError", () => {
+    // built as text: a value 5,000 levels deep is more than JSON.stringify's stack takes
+    const value = `${'{"arrayValue":{"values":['.repeat(5000)}{"stringValue":"x"}${"]}}".repeat(5000)}`;
+    const body = `{"resourceLogs":[{"resource":{"attributes":[{"key":"k","value":${value}}]},"scopeLogs":[]}]}`;
+    expect(() => decodeLogsJson(body)).toThrow(DecodeError);
+    // protobuf: AnyValue{array_value 5: ArrayValue{values 1: AnyValue{...}}}, 5000 deep
+    let bytes = new Uint8Array([0x0a, 0x01, 0x78]);
+    for (let i = 0; i < 200; i++) {
+      const inner = new Uint8Array([0x0a, ...varint(bytes.length), ...bytes]);
+      bytes = new Uint8Array([0x2a, ...varint(inner.length), ...inner]);
+    }
+    const kv = new Uint8Array([0x0a, 0x01, 0x6b, 0x12, ...varint(bytes.length), ...bytes]);
+    const resource = new Uint8Array([0x0a, ...varint(kv.length), ...kv]);
+    const rl = new Uint8Array([0x0a, ...varint(resource.length), ...resource]);
+    const request = new Uint8Array([0x0a, ...varint(rl.length), ...rl]);
+    expect(() => decodeLogsProto(request)).toThrow(/deeper/);
+  });
+});
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return out;
+}

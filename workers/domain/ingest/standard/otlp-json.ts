@@ -65,22 +65,28 @@ function double(v: unknown, what: string): number {
   throw new DecodeError(`OTLP/JSON: ${what} must be a number`);
 }
 
-function anyValue(v: unknown): unknown {
+/** Arrays and maps inside attribute values nest at most this deep: deeper is a forged body. */
+export const MAX_VALUE_DEPTH = 16;
+
+function anyValue(v: unknown, depth = 0): unknown {
+  if (depth > MAX_VALUE_DEPTH)
+    throw new DecodeError(`OTLP/JSON: a value nests deeper than ${MAX_VALUE_DEPTH} levels`);
   if (v === undefined || v === null) return "";
   const o = object(v, "AnyValue");
   if ("stringValue" in o) return String(o.stringValue);
   if ("boolValue" in o) return Boolean(o.boolValue);
   if ("intValue" in o) return integer(o.intValue, "intValue");
   if ("doubleValue" in o) return double(o.doubleValue, "doubleValue");
-  if ("arrayValue" in o) return list(object(o.arrayValue, "arrayValue"), "values").map(anyValue);
+  if ("arrayValue" in o)
+    return list(object(o.arrayValue, "arrayValue"), "values").map((item) => anyValue(item, depth + 1));
   if ("kvlistValue" in o)
-    return Object.fromEntries(keyValues(list(object(o.kvlistValue, "kvlistValue"), "values")));
+    return Object.fromEntries(keyValues(list(object(o.kvlistValue, "kvlistValue"), "values"), depth + 1));
   if ("bytesValue" in o) return `<${String(o.bytesValue).length} base64 chars>`;
   return "";
 }
 
-function keyValues(items: Json[]): [string, unknown][] {
-  return items.map((kv) => [String(kv.key ?? ""), anyValue(kv.value)]);
+function keyValues(items: Json[], depth = 0): [string, unknown][] {
+  return items.map((kv) => [String(kv.key ?? ""), anyValue(kv.value, depth)]);
 }
 
 function attributes(o: Json): Attributes {

@@ -1,4 +1,6 @@
 import { type BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { DecodeError } from "./decode-error";
+import { MAX_VALUE_DEPTH } from "./otlp-json";
 import {
   type Attributes,
   anyValueText,
@@ -25,7 +27,9 @@ const FLAG_NO_RECORDED_VALUE = 1;
 const fixedNanos = (r: BinaryReader) => nanosToMs(r.fixed64());
 
 /** AnyValue: string 1, bool 2, int 3, double 4, array 5, kvlist 6, bytes 7. */
-function readAnyValue(bytes: Uint8Array): unknown {
+function readAnyValue(bytes: Uint8Array, depth = 0): unknown {
+  if (depth > MAX_VALUE_DEPTH)
+    throw new DecodeError(`protobuf: a value nests deeper than ${MAX_VALUE_DEPTH} levels`);
   let value: unknown = "";
   readMessage(bytes, (field, wire, r) => {
     if (field === 1 && wire === WireType.LengthDelimited) value = r.string();
@@ -36,7 +40,7 @@ function readAnyValue(bytes: Uint8Array): unknown {
       const list: unknown[] = [];
       readMessage(r.bytes(), (f, w, a) => {
         if (f !== 1 || w !== WireType.LengthDelimited) return false;
-        list.push(readAnyValue(a.bytes()));
+        list.push(readAnyValue(a.bytes(), depth + 1));
         return true;
       });
       value = list;
@@ -44,7 +48,7 @@ function readAnyValue(bytes: Uint8Array): unknown {
       const map: Record<string, unknown> = {};
       readMessage(r.bytes(), (f, w, a) => {
         if (f !== 1 || w !== WireType.LengthDelimited) return false;
-        const [k, v] = readKeyValue(a.bytes());
+        const [k, v] = readKeyValue(a.bytes(), depth + 1);
         map[k] = v;
         return true;
       });
@@ -56,13 +60,13 @@ function readAnyValue(bytes: Uint8Array): unknown {
   return value;
 }
 
-function readKeyValue(bytes: Uint8Array): [string, unknown] {
+function readKeyValue(bytes: Uint8Array, depth = 0): [string, unknown] {
   let key = "";
   let value: unknown = "";
   readMessage(bytes, (field, wire, r) => {
     if (wire !== WireType.LengthDelimited) return false;
     if (field === 1) key = r.string();
-    else if (field === 2) value = readAnyValue(r.bytes());
+    else if (field === 2) value = readAnyValue(r.bytes(), depth);
     else return false;
     return true;
   });
