@@ -1,7 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { PLANS } from "../../workers/domain/billing/catalog";
 import { api, expectError } from "./harness";
 import { type Agent, awayFromMinuteEnd, ingest, MINUTE, registerAgent, steadyPoints } from "./ingest-harness";
+
+/** a new organisation is on the trial: its per-minute allowance (catalog.ts) */
+const TRIAL_ALLOWANCE = PLANS.trial.limits.ingestItemsPerMinute;
 
 const deployment = (version: string, extra: Record<string, unknown> = {}) => ({
   timestamp: Date.now() - MINUTE,
@@ -203,7 +207,7 @@ describe("the ingest quota holds under concurrency", () => {
     await awayFromMinuteEnd();
     const window = Math.floor(Date.now() / MINUTE) * MINUTE;
     await env.DB.prepare("INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)")
-      .bind(`ingest:${agent.orgId}`, window, 19_000)
+      .bind(`ingest:${agent.orgId}`, window, TRIAL_ALLOWANCE - 1_000)
       .run();
     const answers = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -216,7 +220,7 @@ describe("the ingest quota holds under concurrency", () => {
     const counted = await env.DB.prepare("SELECT count FROM rate_limits WHERE key = ? AND window_start = ?")
       .bind(`ingest:${agent.orgId}`, window)
       .first<{ count: number }>();
-    expect(counted?.count).toBe(20_000);
+    expect(counted?.count).toBe(TRIAL_ALLOWANCE);
   });
 });
 

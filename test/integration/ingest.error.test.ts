@@ -1,8 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { PLANS } from "../../workers/domain/billing/catalog";
 import { packBySeries } from "../../workers/domain/ingest/series-pack";
 import { api, expectError } from "./harness";
 import { ingest, MINUTE, registerAgent, steadyPoints } from "./ingest-harness";
+
+/** a new organisation is on the trial: its per-minute allowance (catalog.ts) */
+const TRIAL_ALLOWANCE = PLANS.trial.limits.ingestItemsPerMinute;
 
 const point = (service = "svc") => ({
   timestamp: Date.now(),
@@ -118,7 +122,7 @@ describe("ingest quotas", () => {
     const window = Math.floor(Date.now() / 60_000) * 60_000;
     for (const start of [window, window + 60_000])
       await env.DB.prepare("INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)")
-        .bind(`ingest:${agent.orgId}`, start, 19_990)
+        .bind(`ingest:${agent.orgId}`, start, TRIAL_ALLOWANCE - 10)
         .run();
     const res = await ingest(agent, "metrics", steadyPoints("quota", "m", 20, 5, 1));
     expectError(res, 429, "rate_limited");

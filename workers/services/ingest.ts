@@ -4,7 +4,7 @@ import type { PlanContext } from "../adapters/monitors";
 import { consumeQuota } from "../adapters/quota-meter";
 import { newId, sha256Hex } from "../auth/tokens";
 import { deployments, environments, services as servicesTable, subscriptions } from "../db/schema";
-import { ingestAllowed, PLAN_LIMITS, type SubscriptionStatus } from "../domain/billing/plans";
+import { ingestAllowed, planLimits, type SubscriptionStatus } from "../domain/billing/plans";
 import type { Anomaly } from "../domain/detection/anomaly";
 import {
   type DeploymentEvent,
@@ -62,7 +62,7 @@ export async function enforceQuota(services: Services, orgId: string, items: num
       `The subscription is ${subscription.status}; choose a plan to send data again`,
     );
   }
-  const limit = PLAN_LIMITS[subscription.plan] ?? PLAN_LIMITS.trial!;
+  const limit = planLimits(subscription.plan);
   const state = await consumeQuota(
     services.limiter,
     `ingest:${orgId}`,

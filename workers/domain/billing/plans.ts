@@ -1,4 +1,6 @@
-/** Plans and the trial. Prices in paise (INR, Razorpay's unit) come with billing. */
+import { type Plan, planOf } from "./catalog";
+
+/** The trial, subscription statuses and the limits the hot paths read; prices and plans are in catalog.ts. */
 export const TRIAL_DAYS = 14;
 /** Days before the trial ends on which the owners get a reminder, latest last. */
 export const TRIAL_REMINDER_DAYS = [3, 1] as const;
@@ -47,10 +49,7 @@ export function nextSubscriptionStatus(
   return null;
 }
 
-/**
- * What each plan may send and how long 1-minute history is kept. Trials get the starter
- * allowance so a real evaluation is possible.
- */
+/** What the ingest path, retention and analysis read of a plan (the catalogue has the rest). */
 export interface PlanLimits {
   ingestItemsPerMinute: number;
   retentionDays: number;
@@ -58,15 +57,14 @@ export interface PlanLimits {
   aiCallsPerDay: number;
 }
 
-export const PLAN_LIMITS: Record<string, PlanLimits> = {
-  trial: { ingestItemsPerMinute: 20_000, retentionDays: 7, aiCallsPerDay: 50 },
-  starter: { ingestItemsPerMinute: 20_000, retentionDays: 7, aiCallsPerDay: 200 },
-  growth: { ingestItemsPerMinute: 200_000, retentionDays: 30, aiCallsPerDay: 2_000 },
-  enterprise: { ingestItemsPerMinute: 2_000_000, retentionDays: 90, aiCallsPerDay: 20_000 },
-};
+function limitsOf(plan: Plan): PlanLimits {
+  const { ingestItemsPerMinute, retentionDays, aiAnalysesPerDay } = plan.limits;
+  return { ingestItemsPerMinute, retentionDays, aiCallsPerDay: aiAnalysesPerDay };
+}
 
+/** A stored plan name's limits: an old name reads as its successor, an unknown one as free. */
 export function planLimits(plan: string): PlanLimits {
-  return PLAN_LIMITS[plan] ?? (PLAN_LIMITS.starter as PlanLimits);
+  return limitsOf(planOf(plan));
 }
 
 export function ingestAllowed(status: SubscriptionStatus): boolean {
