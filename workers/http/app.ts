@@ -14,6 +14,7 @@ import { auth } from "./routes/auth";
 import { dashboard } from "./routes/dashboard";
 import { health } from "./routes/health";
 import { ingest } from "./routes/ingest";
+import { alertmanager } from "./routes/ingest-alertmanager";
 import { otlp } from "./routes/ingest-otlp";
 import { prometheus } from "./routes/ingest-prometheus";
 import { integrations } from "./routes/integrations";
@@ -57,6 +58,7 @@ export const routeDocs: RouteDoc[] = [
   ...ingest.docs,
   ...prometheus.docs,
   ...otlp.docs,
+  ...alertmanager.docs,
   ...noise.docs,
   ...dashboard.docs,
   ...integrations.docs,
@@ -123,6 +125,7 @@ export function createApp(
   // before the native router, whose "*" authentication would otherwise run for these paths too
   app.route(prometheus.prefix, prometheus.app);
   app.route(otlp.prefix, otlp.app);
+  app.route(alertmanager.prefix, alertmanager.app);
   app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
   app.route(slackWebhooks.prefix, slackWebhooks.app);
