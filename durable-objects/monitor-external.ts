@@ -83,6 +83,14 @@ function saveFiring(sql: SqlStorage, alert: ExternalAlert, incidentId: string | 
   );
 }
 
+function told(
+  alert: ExternalAlert,
+  outcome: AlertOutcome["outcome"],
+  incidentId: string | null,
+): AlertOutcome {
+  return { index: alert.index, fingerprint: alert.fingerprint, outcome, incident_id: incidentId };
+}
+
 /** The incident an alert's newest signal joined, or why the signal counted for none. */
 function signalOf(sql: SqlStorage, fingerprint: string) {
   return sql
@@ -117,12 +125,7 @@ async function fire(
           now,
           alert.fingerprint,
         );
-      outcomes.push({
-        index: alert.index,
-        fingerprint: alert.fingerprint,
-        outcome: "repeat",
-        incident_id: row?.incident_id ?? null,
-      });
+      outcomes.push(told(alert, "repeat", row?.incident_id ?? null));
       continue;
     }
     seen.add(alert.fingerprint);
@@ -152,22 +155,13 @@ async function fire(
     const signal = signalOf(sql, alert.fingerprint);
     const incidentId = signal?.incident_id ?? null;
     saveFiring(sql, alert, incidentId, now);
-    const outcome = signal?.suppressed_by
-      ? { outcome: "suppressed" as const, reason: signal.suppressed_by }
-      : {
-          outcome:
-            incidentId === null
-              ? ("recorded" as const)
-              : incidentId === openBefore.get(alert.environment)
-                ? ("joined" as const)
-                : ("opened" as const),
-        };
-    outcomes.push({
-      index: alert.index,
-      fingerprint: alert.fingerprint,
-      incident_id: incidentId,
-      ...outcome,
-    });
+    if (signal?.suppressed_by)
+      outcomes.push({ ...told(alert, "suppressed", incidentId), reason: signal.suppressed_by });
+    else if (incidentId === null) outcomes.push(told(alert, "recorded", null));
+    else
+      outcomes.push(
+        told(alert, incidentId === openBefore.get(alert.environment) ? "joined" : "opened", incidentId),
+      );
   }
   return { outcomes, settled };
 }
@@ -204,12 +198,7 @@ async function resolve(
   for (const alert of alerts) {
     const row = rowOf(sql, alert.fingerprint);
     if (row?.status !== "firing") {
-      outcomes.push({
-        index: alert.index,
-        fingerprint: alert.fingerprint,
-        outcome: "ignored",
-        incident_id: null,
-      });
+      outcomes.push(told(alert, "ignored", null));
       continue;
     }
     const group = groups.get(row.incident_id) ?? [];
@@ -257,12 +246,7 @@ async function resolve(
         now,
         alert.fingerprint,
       );
-      outcomes.push({
-        index: alert.index,
-        fingerprint: alert.fingerprint,
-        outcome: "resolved",
-        incident_id: row.incident_id,
-      });
+      outcomes.push(told(alert, "resolved", row.incident_id));
     }
   }
   return { outcomes, resolvedIncidents };

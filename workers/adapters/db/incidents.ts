@@ -82,6 +82,15 @@ export async function insertIncident(db: Database, input: NewIncident): Promise<
   return id;
 }
 
+/** The incident, while it is open or acknowledged (resolved meanwhile, it takes nothing more). */
+function stillOpen(orgId: string, incidentId: string) {
+  return and(
+    eq(incidents.id, incidentId),
+    eq(incidents.orgId, orgId),
+    inArray(incidents.status, ["open", "acknowledged"]),
+  );
+}
+
 /**
  * Adds later anomalies to an incident that is still open or acknowledged; answers false when it
  * was resolved meanwhile (the caller then opens a new one).
@@ -101,13 +110,7 @@ export async function attachAnomalies(
       updatedAt: now,
       severity: sql`CASE WHEN ${severityRank(severity)} > (CASE ${incidents.severity} WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END) THEN ${severity} ELSE ${incidents.severity} END`,
     })
-    .where(
-      and(
-        eq(incidents.id, incidentId),
-        eq(incidents.orgId, orgId),
-        inArray(incidents.status, ["open", "acknowledged"]),
-      ),
-    )
+    .where(stillOpen(orgId, incidentId))
     .returning({ id: incidents.id });
   if (updated.length === 0) return false;
   await db.batch([
@@ -153,13 +156,7 @@ export async function resolveIncidentByAlerts(
       resolutionNote: note,
       updatedAt: now,
     })
-    .where(
-      and(
-        eq(incidents.id, incidentId),
-        eq(incidents.orgId, orgId),
-        inArray(incidents.status, ["open", "acknowledged"]),
-      ),
-    )
+    .where(stillOpen(orgId, incidentId))
     .returning({ id: incidents.id });
   if (updated.length === 0) return false;
   await db.batch([
