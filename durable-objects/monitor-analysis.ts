@@ -15,6 +15,8 @@ const MAX_CONTEXT_ANOMALIES = 30;
 const MAX_CONTEXT_LOGS = 50;
 const MAX_CONTEXT_WARNINGS = 20;
 const MAX_CONTEXT_CHANGES = 10;
+/** External alerts of the incident, as lines before its logs. */
+const MAX_CONTEXT_ALERTS = 10;
 /** Info lines that record a change to the running system: a flag, a config, a secret. */
 const CHANGE_LINE =
   /\b(feature[ _-]?)?flags?\b.*\b(updated|changed|toggled|enabled|disabled|set|rolled out)\b|\b(config(uration)?|settings?|secrets?|env(ironment)? vars?)\b.*\b(reloaded|updated|changed|applied|rotated)\b/i;
@@ -126,6 +128,8 @@ function incidentAnomalies({ sql }: MonitorContext, incidentId: string): Anomaly
     )
     .toArray();
   for (const row of rows) {
+    // an external alert measured nothing: its words come along as lines (alertLines)
+    if (row.kind === "external") continue;
     const anomaly = JSON.parse(row.anomaly) as Anomaly;
     const key = `${row.kind}:${anomaly.metric_name}:${JSON.stringify(anomaly.labels)}`;
     const current = strongest.get(key);
@@ -137,8 +141,38 @@ function incidentAnomalies({ sql }: MonitorContext, incidentId: string): Anomaly
 }
 
 /**
- * The context the analysis needs: the incident's anomalies, the error logs from 10 minutes
- * before its first signal up to the newest data, the deployments of the 30 minutes before it.
+ * The incident's external alerts as evidence lines, the way the rule base and the models read
+ * log lines: `alert <name> firing: <summary> — <description>`, at error level for a high or
+ * critical alert, warn below; the alert's own words name the failure (a refused connection, a
+ * full disk) as a log line would.
+ */
+function alertLines({ sql }: MonitorContext, incidentId: string) {
+  return sql
+    .exec<{ at: number; anomaly: string }>(
+      "SELECT at, anomaly FROM signals WHERE incident_id = ? AND kind = 'external' AND suppressed_by IS NULL ORDER BY at DESC LIMIT ?",
+      incidentId,
+      MAX_CONTEXT_ALERTS,
+    )
+    .toArray()
+    .flatMap((row) => {
+      const anomaly = JSON.parse(row.anomaly) as Anomaly;
+      const alert = anomaly.external_alert;
+      if (!alert) return [];
+      const words = [alert.summary, alert.description].filter((w): w is string => Boolean(w)).join(" — ");
+      return [
+        {
+          timestamp: new Date(row.at).toISOString(),
+          level: anomaly.severity === "critical" || anomaly.severity === "high" ? "error" : "warn",
+          message: `alert ${alert.alertname} firing${words ? `: ${words}` : ""}`.slice(0, 500),
+        },
+      ];
+    });
+}
+
+/**
+ * The context the analysis needs: the incident's anomalies, its external alerts and the error
+ * logs from 10 minutes before its first signal up to the newest data, the deployments of the 30
+ * minutes before it.
  */
 function analysisMessage(ctx: MonitorContext, row: PendingRow): AnalysisMessage {
   const { sql, identity } = ctx;
@@ -163,6 +197,7 @@ function analysisMessage(ctx: MonitorContext, row: PendingRow): AnalysisMessage 
   // Warnings carry much of the diagnosis (a probe that fails, an image that cannot be pulled):
   // they come along, after the errors, in a smaller share.
   const errorLogs = [
+    ...alertLines(ctx, row.incident_id),
     ...lines("'error', 'critical'", MAX_CONTEXT_LOGS),
     ...lines("'warn'", MAX_CONTEXT_WARNINGS),
   ];

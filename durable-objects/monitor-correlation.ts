@@ -67,11 +67,7 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
         .map((d) => ({ id: d.id, at: d.ts, version: d.version, status: d.status }));
       const decision = decideIncident(signals, deployments, newest);
       if (!decision.open) continue;
-      // a metric leads the title when there is one; a log template when it is all there is
-      const metrics = anomalies.filter((a) => !a.log_template);
-      const lead = (metrics.length > 0 ? metrics : anomalies).reduce((a, b) =>
-        Math.abs(b.z_score) > Math.abs(a.z_score) ? b : a,
-      );
+      const lead = titleLead(anomalies);
       incidentId = await insertIncident(db, {
         orgId: identity.orgId,
         service: identity.service,
@@ -84,11 +80,14 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
         score: decision.score,
         now,
       });
+      // whether Alertmanager's resolutions may close it (monitor-external.ts)
+      const externalOnly = decision.signals.every((s) => s.kind === "external");
       sql.exec(
-        "INSERT OR REPLACE INTO open_incidents (environment, incident_id, opened_at) VALUES (?, ?, ?)",
+        "INSERT OR REPLACE INTO open_incidents (environment, incident_id, opened_at, external_only) VALUES (?, ?, ?, ?)",
         environment,
         incidentId,
         now,
+        externalOnly ? 1 : 0,
       );
       scheduleAnalysis(ctx, {
         id: incidentId,
@@ -110,8 +109,26 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
   return ids;
 }
 
+/**
+ * What the title speaks of: an external alert when there is one (its name and summary are a
+ * person's words, the most severe first), else the metric that moved most, else a log template.
+ */
+function titleLead(anomalies: Anomaly[]): Anomaly {
+  const rank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+  const external = anomalies.filter((a) => a.external_alert);
+  if (external.length > 0) return external.reduce((a, b) => (rank[b.severity] > rank[a.severity] ? b : a));
+  const metrics = anomalies.filter((a) => !a.log_template);
+  return (metrics.length > 0 ? metrics : anomalies).reduce((a, b) =>
+    Math.abs(b.z_score) > Math.abs(a.z_score) ? b : a,
+  );
+}
+
 function incidentTitle(service: string, lead: Anomaly, count: number): string {
   const more = count > 1 ? ` (+${count - 1} more)` : "";
+  if (lead.external_alert) {
+    const { alertname, summary } = lead.external_alert;
+    return `${service}: ${alertname} firing${summary ? ` — ${summary.slice(0, 120)}` : ""}${more}`;
+  }
   if (lead.log_template) {
     const what = lead.log_template.new ? "new log template" : "log template rate jump";
     return `${service}: ${what} "${lead.log_template.template.slice(0, 120)}"${more}`;

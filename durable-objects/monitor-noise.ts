@@ -20,12 +20,17 @@ export async function judgeAlerts(ctx: MonitorContext, pending: PendingAlert[]) 
       now: Date.now(),
     });
     for (const alert of pending) {
-      const lastRaised = ctx.sql
-        .exec<{ at: number | null }>(
-          "SELECT max(at) AS at FROM signals WHERE metric = ? AND suppressed_by IS NULL",
-          alert.key,
-        )
-        .one().at;
+      // An external alert's repeats never get here (monitor-external.ts keeps its state): one that
+      // does is a new firing, after a resolution, and no duplicate of the last one.
+      const lastRaised =
+        alert.kind === "external"
+          ? null
+          : ctx.sql
+              .exec<{ at: number | null }>(
+                "SELECT max(at) AS at FROM signals WHERE metric = ? AND suppressed_by IS NULL",
+                alert.key,
+              )
+              .one().at;
       const recent = ctx.sql
         .exec<{ n: number }>(
           "SELECT count(*) AS n FROM signals WHERE metric = ? AND at > ?",

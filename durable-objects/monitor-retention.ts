@@ -1,7 +1,9 @@
 import {
   DEFAULT_RETENTION_DAYS,
   ERROR_LOG_RETENTION_MS,
+  EXTERNAL_ALERT_RETENTION_MS,
   LOG_RETENTION_MS,
+  MAX_EXTERNAL_ALERTS,
   MAX_LOG_ROWS,
   MAX_SIGNALS,
   RAW_RETENTION_MS,
@@ -16,7 +18,7 @@ const PRUNE_EVERY_MS = MINUTE;
  * What a monitor keeps and for how long: raw points for an hour, 1-minute rollups and log
  * minutes for the organisation's plan retention (told with every ingest call, stored when it
  * changes), logs for an hour (errors a day, at most MAX_LOG_ROWS), the last signals, a day of
- * deployments.
+ * deployments, a week of external alerts not heard of since (at most MAX_EXTERNAL_ALERTS).
  */
 export class MonitorRetention {
   private knownDays: number | null = null;
@@ -64,5 +66,12 @@ export class MonitorRetention {
     this.sql.exec("DELETE FROM logs WHERE id <= (SELECT max(id) FROM logs) - ?", MAX_LOG_ROWS);
     this.sql.exec("DELETE FROM signals WHERE id <= (SELECT max(id) FROM signals) - ?", MAX_SIGNALS);
     this.sql.exec("DELETE FROM deployments WHERE ts < ?", now - DAY);
+    // a firing alert not repeated for a week is gone too (Alertmanager repeats every 4 h by default)
+    this.sql.exec("DELETE FROM external_alerts WHERE updated_at < ?", now - EXTERNAL_ALERT_RETENTION_MS);
+    this.sql.exec(
+      `DELETE FROM external_alerts WHERE fingerprint IN (
+         SELECT fingerprint FROM external_alerts ORDER BY updated_at DESC LIMIT -1 OFFSET ?)`,
+      MAX_EXTERNAL_ALERTS,
+    );
   }
 }

@@ -9,6 +9,9 @@ export const LOG_RETENTION_MS = 60 * 60_000;
 export const ERROR_LOG_RETENTION_MS = 24 * 60 * 60_000;
 export const MAX_LOG_ROWS = 20_000;
 export const MAX_SIGNALS = 100;
+/** Alerts raised elsewhere (monitor-external.ts): resolved or silent ones kept this long, at most this many. */
+export const EXTERNAL_ALERT_RETENTION_MS = 7 * 24 * 60 * 60_000;
+export const MAX_EXTERNAL_ALERTS = 5_000;
 
 export const MONITOR_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS monitor_identity (
@@ -59,6 +62,14 @@ export const MONITOR_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS pending_analyses (
      incident_id TEXT PRIMARY KEY, environment TEXT NOT NULL, first_signal_at INTEGER NOT NULL,
      opened_at INTEGER NOT NULL, latest_data_at INTEGER NOT NULL)`,
+  // alerts raised elsewhere (Alertmanager), one row per fingerprint: its last known state, and
+  // the incident its firing joined (monitor-external.ts); labels and annotations as JSON
+  `CREATE TABLE IF NOT EXISTS external_alerts (
+     fingerprint TEXT PRIMARY KEY, environment TEXT NOT NULL, alertname TEXT NOT NULL,
+     status TEXT NOT NULL, severity TEXT NOT NULL, labels TEXT NOT NULL, annotations TEXT NOT NULL,
+     starts_at INTEGER NOT NULL, ends_at INTEGER, generator_url TEXT, incident_id TEXT,
+     updated_at INTEGER NOT NULL)`,
+  "CREATE INDEX IF NOT EXISTS external_alerts_incident ON external_alerts (incident_id)",
 ];
 
 /**
@@ -94,6 +105,8 @@ export const MONITOR_TABLE_UPGRADES: { table: string; statements: string[] }[] =
 export const MONITOR_COLUMN_UPGRADES: [table: string, column: string, definition: string, then?: string][] = [
   ["signals", "suppressed_by", "TEXT"],
   ["log_minutes", "warnings", "INTEGER NOT NULL DEFAULT 0"],
+  // 1 when every signal that opened the incident was an external alert (monitor-external.ts)
+  ["open_incidents", "external_only", "INTEGER NOT NULL DEFAULT 0"],
   // states written before checkpoints had learned every stored point: nothing to replay
   [
     "series",

@@ -25,6 +25,8 @@ export interface Settled {
   incidentIds: string[];
 }
 
+const NOTHING: Settled = { raised: [], suppressed: [], incidentIds: [] };
+
 export class MonitorSettler {
   /** judging and correlation await D1; this chain keeps two batches from interleaving there */
   private settling: Promise<unknown> = Promise.resolve();
@@ -43,15 +45,36 @@ export class MonitorSettler {
    * environments that got signals which count.
    */
   settle(pending: PendingAlert[], dataTimes: Map<string, number> = new Map()): Promise<Settled> {
-    const run = async (): Promise<Settled> => {
-      const ctx = this.context();
-      if (!ctx) return { raised: [], suppressed: [], incidentIds: [] };
-      const { raised, suppressed, touched } = await judgeAlerts(ctx, pending);
-      const incidentIds = await correlate(ctx, touched);
-      const next = await dispatchDueAnalyses(ctx, () => this.analysisWait(), Date.now(), dataTimes);
-      if (next !== null) await this.alarms.by(next);
-      return { raised, suppressed, incidentIds };
-    };
+    return this.chained(async (ctx) => (ctx ? this.run(ctx, pending, dataTimes) : NOTHING));
+  }
+
+  /**
+   * For a caller that reads the monitor's state before settling and acts on the outcome after
+   * (monitor-external.ts): `work` runs in the chain, so no other batch is settled between its
+   * steps, and gets a `settle` that runs in place. Answers null until the object knows its tenant.
+   */
+  settleWith<T>(
+    work: (
+      ctx: MonitorContext,
+      settle: (pending: PendingAlert[], dataTimes?: Map<string, number>) => Promise<Settled>,
+    ) => Promise<T>,
+  ): Promise<T | null> {
+    return this.chained(async (ctx) =>
+      ctx ? work(ctx, (pending, dataTimes = new Map()) => this.run(ctx, pending, dataTimes)) : null,
+    );
+  }
+
+  private async run(ctx: MonitorContext, pending: PendingAlert[], dataTimes: Map<string, number>) {
+    const { raised, suppressed, touched } = await judgeAlerts(ctx, pending);
+    const incidentIds = await correlate(ctx, touched);
+    const next = await dispatchDueAnalyses(ctx, () => this.analysisWait(), Date.now(), dataTimes);
+    if (next !== null) await this.alarms.by(next);
+    return { raised, suppressed, incidentIds };
+  }
+
+  /** Runs `work` after what is settling now: two batches never interleave in D1. */
+  private chained<T>(work: (ctx: MonitorContext | null) => Promise<T>): Promise<T> {
+    const run = () => work(this.context());
     const result = this.settling.then(run, run);
     this.settling = result.catch(() => undefined);
     return result;

@@ -26,6 +26,44 @@ export type IngestResult =
   | { ok: true; stored: number; anomalies: Anomaly[]; suppressed: SuppressedAnomaly[]; incidentIds: string[] }
   | { ok: false; error: "identity_mismatch" };
 
+/**
+ * What became of one external alert (monitor-external.ts): a new firing opened an incident,
+ * joined the open one, was recorded as a signal without one (a low alert alone), or was
+ * suppressed (maintenance, a rule, flapping); a firing already known is a repeat and adds
+ * nothing; a resolution is recorded, or ignored for an alert that is not firing here.
+ */
+export type AlertOutcomeKind =
+  | "opened"
+  | "joined"
+  | "recorded"
+  | "suppressed"
+  | "repeat"
+  | "resolved"
+  | "ignored";
+
+export interface AlertOutcome {
+  /** the alert's position in the notification */
+  index: number;
+  fingerprint: string;
+  outcome: AlertOutcomeKind;
+  incident_id: string | null;
+  /** why it was suppressed ("maintenance:mw_...", "rule:sup_...", "flapping") */
+  reason?: string;
+}
+
+export type AlertsResult =
+  | {
+      ok: true;
+      stored: number;
+      anomalies: Anomaly[];
+      suppressed: SuppressedAnomaly[];
+      incidentIds: string[];
+      alerts: AlertOutcome[];
+      /** incidents resolved because every alert that opened them resolved */
+      resolvedIncidents: string[];
+    }
+  | { ok: false; error: "identity_mismatch" };
+
 /** An alert found while storing a batch, judged for noise once the batch is stored. */
 export interface PendingAlert {
   environment: string;

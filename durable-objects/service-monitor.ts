@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
+import type { ExternalAlert } from "../workers/domain/ingest/alertmanager";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import type { SeriesPack } from "../workers/domain/ingest/series-pack";
 import { MonitorAlarms } from "./monitor-alarms";
+import { ingestAlerts } from "./monitor-external";
 import { MonitorTenant } from "./monitor-identity";
 import { CLOSE_IDLE_MINUTES_MS, closeIdleMinutes, minutesOpen } from "./monitor-log-minutes";
 import type { LogQuery, MetricQuery } from "./monitor-queries";
@@ -19,9 +21,22 @@ import { recover } from "./monitor-scoring";
 import { checkpointEveryMs, MonitorSeries } from "./monitor-series";
 import { MonitorSettler } from "./monitor-settle";
 import { MonitorTemplates } from "./monitor-templates";
-import type { IdentifyResult, IngestResult, MonitorEnv, MonitorIdentity } from "./monitor-types";
+import type {
+  AlertsResult,
+  IdentifyResult,
+  IngestResult,
+  MonitorEnv,
+  MonitorIdentity,
+} from "./monitor-types";
 
-export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly } from "./monitor-types";
+export type {
+  AlertOutcome,
+  AlertsResult,
+  IdentifyResult,
+  IngestResult,
+  MonitorIdentity,
+  SuppressedAnomaly,
+} from "./monitor-types";
 
 /**
  * One object per (organisation, service), addressed by `idFromName(`${orgId}:${service}`)`.
@@ -34,8 +49,8 @@ export type { IdentifyResult, IngestResult, MonitorIdentity, SuppressedAnomaly }
  * The class is the object's lifecycle (schema and recovery before the first call, the alarm)
  * and its RPC surface; the work is in its parts, one module per concern: the series store
  * (monitor-series.ts), scoring (monitor-scoring.ts), log minutes (monitor-log-minutes.ts),
- * templates, the tenant, the alarm, settling a batch's alerts, retention, and the RPC handlers
- * (monitor-rpc.ts).
+ * templates, the tenant, the alarm, settling a batch's alerts, retention, external alerts
+ * (monitor-external.ts), and the RPC handlers (monitor-rpc.ts).
  */
 export class ServiceMonitor extends DurableObject<MonitorEnv> {
   private readonly parts: MonitorParts;
@@ -104,6 +119,11 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
     events: (DeploymentEvent & { id: string })[],
   ): Promise<IngestResult> {
     return ingestDeployments(this.parts, identity, events);
+  }
+
+  /** Alerts raised elsewhere (Alertmanager): new firings become signals, resolutions close what they opened. */
+  async ingestAlerts(identity: MonitorIdentity, alerts: ExternalAlert[]): Promise<AlertsResult> {
+    return ingestAlerts(this.parts, identity, alerts);
   }
 
   async metrics(identity: MonitorIdentity, query: MetricQuery) {

@@ -43,3 +43,35 @@ export async function gzip(bytes: Uint8Array | string): Promise<Uint8Array> {
     .pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+/** Posts an Alertmanager webhook notification as Alertmanager 0.25 does (its headers, the key as its bearer credential). */
+export function alertmanagerPost(agent: Agent, body: string, headers: Record<string, string> = {}) {
+  return SELF.fetch(`${BASE}/ingest/alertmanager`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${agent.key}`,
+      "user-agent": "Alertmanager/0.25.0",
+      ...headers,
+    },
+    body,
+  });
+}
+
+const RFC3339_TIME = /"(startsAt|endsAt)":"(\d{4}-\d\d-\d\dT[\d:.]+Z)"/g;
+
+/**
+ * A recorded notification (test/fixtures/alertmanager/) with its times moved by `shiftMs`, the
+ * rest of the text as Alertmanager wrote it; Go's zero time (a firing alert's endsAt) stays.
+ */
+export function shifted(recorded: string, shiftMs: number): string {
+  return recorded.replace(RFC3339_TIME, (whole, field: string, time: string) =>
+    time.startsWith("0001-") ? whole : `"${field}":"${new Date(Date.parse(time) + shiftMs).toISOString()}"`,
+  );
+}
+
+/** The shift that puts the recorded alerts' start `agoMs` before now (they all started at once). */
+export function shiftToNow(recorded: string, agoMs = 3 * 60_000): number {
+  const started = /"startsAt":"([^"]+)"/.exec(recorded)?.[1] ?? "";
+  return Date.now() - agoMs - Date.parse(started);
+}

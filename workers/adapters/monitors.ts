@@ -1,5 +1,6 @@
 import type { LogLine, LogQuery, MetricQuery, SeriesResult } from "../../durable-objects/monitor-queries";
-import type { IngestResult, ServiceMonitor } from "../../durable-objects/service-monitor";
+import type { AlertsResult, IngestResult, ServiceMonitor } from "../../durable-objects/service-monitor";
+import type { ExternalAlert } from "../domain/ingest/alertmanager";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../domain/ingest/items";
 import { packBySeries } from "../domain/ingest/series-pack";
 
@@ -22,6 +23,8 @@ export interface MonitorClient {
     service: string,
     events: (DeploymentEvent & { id: string })[],
   ): Promise<IngestResult>;
+  /** One service's alerts of an Alertmanager notification. */
+  ingestAlerts(orgId: string, service: string, alerts: ExternalAlert[]): Promise<AlertsResult>;
   metrics(orgId: string, service: string, query: MetricQuery): Promise<SeriesResult[] | null>;
   logs(orgId: string, service: string, query: LogQuery): Promise<LogLine[] | null>;
 }
@@ -38,6 +41,7 @@ export function monitorClient(namespace: DurableObjectNamespace<ServiceMonitor>)
       stub(orgId, service).ingestLogs({ orgId, service, retentionDays: plan?.retentionDays }, logs),
     ingestDeployments: (orgId, service, events) =>
       stub(orgId, service).ingestDeployments({ orgId, service }, events),
+    ingestAlerts: (orgId, service, alerts) => stub(orgId, service).ingestAlerts({ orgId, service }, alerts),
     async metrics(orgId, service, query) {
       const result = await stub(orgId, service).metrics({ orgId, service }, query);
       return result.ok ? result.series : null;

@@ -15,6 +15,7 @@ import { dashboard } from "./routes/dashboard";
 import { githubIntegration } from "./routes/github-integration";
 import { health } from "./routes/health";
 import { ingest } from "./routes/ingest";
+import { alertmanager } from "./routes/ingest-alertmanager";
 import { githubIngest } from "./routes/ingest-github";
 import { otlp } from "./routes/ingest-otlp";
 import { prometheus } from "./routes/ingest-prometheus";
@@ -62,6 +63,7 @@ export const routeDocs: RouteDoc[] = [
   ...prometheus.docs,
   ...otlp.docs,
   ...githubIngest.docs,
+  ...alertmanager.docs,
   ...noise.docs,
   ...dashboard.docs,
   ...githubIntegration.docs,
@@ -133,6 +135,7 @@ export function createApp(
   app.route(prometheus.prefix, prometheus.app);
   app.route(otlp.prefix, otlp.app);
   app.route(githubIngest.prefix, githubIngest.app);
+  app.route(alertmanager.prefix, alertmanager.app);
   app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
   app.route(slackWebhooks.prefix, slackWebhooks.app);

@@ -17,8 +17,11 @@ const SEVERITY_WEIGHT: Record<Severity, number> = { low: 0.5, medium: 1, high: 1
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface Signal {
-  /** error_spike: a burst of error logs; sustained: a series outside its band for minutes */
-  kind: "anomaly" | "error_spike" | "sustained";
+  /**
+   * error_spike: a burst of error logs; sustained: a series outside its band for minutes;
+   * external: an alert another system raised (Alertmanager), which someone wrote to page on
+   */
+  kind: "anomaly" | "error_spike" | "sustained" | "external";
   severity: Severity;
   at: number;
   metric: string;
@@ -43,8 +46,9 @@ export interface IncidentDecision {
 }
 
 /**
- * An error-rate spike and a sustained excursion are strong evidence by themselves: each counts as
- * two anomalies of its severity, which opens an incident alone from medium up.
+ * An error-rate spike, a sustained excursion and an external alert are strong evidence by
+ * themselves: each counts as two anomalies of its severity, which opens an incident alone from
+ * medium up (a low one joins an incident, or another signal, but opens none alone).
  */
 function weight(signal: Signal): number {
   const strong = signal.kind !== "anomaly" && !contextOnly(signal);
@@ -71,7 +75,7 @@ function isTrend(signal: Signal): boolean {
  * heading for its limit, traffic that stops) besides them.
  */
 function harmlessAlone(signal: Signal): boolean {
-  if (isTrend(signal) || signal.kind === "error_spike") return false;
+  if (isTrend(signal) || signal.kind === "error_spike" || signal.kind === "external") return false;
   const family = metricFamily(signal.name ?? signal.metric);
   if (family === "cpu" || family === "autoscaler") return true;
   return family === "request_rate" && signal.up !== false;

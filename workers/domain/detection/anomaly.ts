@@ -23,6 +23,21 @@ export interface Anomaly {
   trend?: { slope_per_minute: number; minutes_to_limit?: number; limit?: number; doubling_minutes?: number };
   /** set on the alert of a log template: new in volume, or whose rate jumped (domain/logs) */
   log_template?: LogTemplateRef;
+  /** set on the signal of an alert another system raised (Alertmanager), in its own words */
+  external_alert?: ExternalAlertRef;
+}
+
+/** An alert raised elsewhere, as its signal and the incident's timeline keep it. */
+export interface ExternalAlertRef {
+  source: "alertmanager";
+  /** the alert's identity: Alertmanager's hash of its labels */
+  fingerprint: string;
+  alertname: string;
+  summary?: string;
+  description?: string;
+  annotations: Record<string, string>;
+  generator_url?: string;
+  starts_at: string;
 }
 
 /** A log template as signals and analysis contexts name it. */
