@@ -333,8 +333,12 @@ describe("history retention", () => {
     return res.body.series[0].points.length;
   }
 
-  it("keeps 1-minute history for the plan's retention: 7 days on a trial, 90 on enterprise", async () => {
-    expect(await oldAndNew(await registerAgent("Trial Co"))).toBe(1);
+  it("keeps 1-minute history for the plan's retention: 3 days on free, 90 on enterprise", async () => {
+    const free = await registerAgent("Free Co");
+    await env.DB.prepare("UPDATE subscriptions SET plan = 'free', status = 'active' WHERE org_id = ?")
+      .bind(free.orgId)
+      .run();
+    expect(await oldAndNew(free)).toBe(1);
     const enterprise = await registerAgent("Big Co");
     await env.DB.prepare("UPDATE subscriptions SET plan = 'enterprise', status = 'active' WHERE org_id = ?")
       .bind(enterprise.orgId)
