@@ -3,7 +3,7 @@ import { useState } from "react";
 /**
  * How to point each kind of agent at this Deployr, with this organisation's endpoint and, right
  * after a key is made, that key filled in: native JSON (curl), Prometheus remote_write,
- * OpenTelemetry's environment variables, and a deployment from any CI.
+ * OpenTelemetry's environment variables, an Alertmanager receiver, and a deployment from any CI.
  */
 export interface SnippetProps {
   origin: string;
@@ -42,6 +42,19 @@ OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${key}"
 OTEL_SERVICE_NAME=checkout
 OTEL_RESOURCE_ATTRIBUTES=deployment.environment.name=production`,
+    },
+    {
+      id: "alertmanager",
+      label: "Alertmanager",
+      text: `# alertmanager.yml: firing alerts open incidents, resolved ones resolve them
+receivers:
+  - name: deployr
+    webhook_configs:
+      - url: ${origin}/ingest/alertmanager
+        send_resolved: true
+        http_config:
+          authorization:
+            credentials: ${key}`,
     },
     {
       id: "ci",

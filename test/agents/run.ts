@@ -1,10 +1,12 @@
 /**
  * npm run e2e:agents — the real agents against the whole product under `wrangler dev`:
- * Debian's Prometheus (scraping a target of ours every second, remote_write to Deployr) and the
- * OpenTelemetry JS SDK (metrics and logs over OTLP/HTTP protobuf), through a proxy that answers
- * 503 for a few seconds in the middle of the run. Afterwards it counts what each agent produced
+ * Debian's Prometheus (scraping a target of ours every second, remote_write to Deployr, one
+ * alerting rule), Debian's Alertmanager (webhook receiver to Deployr) and the OpenTelemetry JS
+ * SDK (metrics and logs over OTLP/HTTP protobuf), through a proxy that answers 503 for a few
+ * seconds in the middle of the run. Afterwards it counts what each agent produced
  * and what Deployr stored: nothing may be missing and nothing doubled. Prints the counts; exits
- * non-zero on any loss or duplicate. Installs Debian's prometheus when it is missing.
+ * non-zero on any loss or duplicate. Installs Debian's prometheus and prometheus-alertmanager
+ * when they are missing.
  */
 import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -49,6 +51,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 ensureDebianPackage("prometheus", "prometheus");
+ensureDebianPackage("prometheus-alertmanager", "prometheus-alertmanager");
 
 const worker = await startWranglerDev("agents");
 const children: ChildProcess[] = [];
@@ -85,11 +88,55 @@ try {
   });
   await new Promise<void>((r) => target.listen(targetPort, "127.0.0.1", r));
 
+  // Alertmanager: one receiver, Deployr, with the group timings cut to a second
+  const amDir = mkdtempSync(join(tmpdir(), "agents-alertmanager-"));
+  const amPort = await freePort();
+  writeFileSync(
+    join(amDir, "alertmanager.yml"),
+    `route: {receiver: deployr, group_by: [alertname, service], group_wait: 1s, group_interval: 1s, repeat_interval: 1h}
+receivers:
+  - name: deployr
+    webhook_configs:
+      - url: ${proxy.url}/ingest/alertmanager
+        send_resolved: true
+        http_config: {authorization: {credentials: ${key}}}
+`,
+  );
+  const alertmanagerProcess = spawn(
+    "prometheus-alertmanager",
+    [
+      `--config.file=${join(amDir, "alertmanager.yml")}`,
+      `--storage.path=${join(amDir, "data")}`,
+      `--web.listen-address=127.0.0.1:${amPort}`,
+      "--cluster.listen-address=",
+    ],
+    { stdio: "ignore" },
+  );
+  children.push(alertmanagerProcess);
+  const am = `http://127.0.0.1:${amPort}`;
+  await waitFor("Alertmanager to start", async () => (await fetch(`${am}/-/ready`)).ok);
+
   const promDir = mkdtempSync(join(tmpdir(), "agents-prometheus-"));
   const promPort = await freePort();
+  // a rule that fires once the target has been scraped a few times, and resolves when it goes away
+  writeFileSync(
+    join(promDir, "rules.yml"),
+    `groups:
+  - name: agents
+    interval: 1s
+    rules:
+      - alert: AgentsTargetBusy
+        expr: agents_scrape_sequence > 3
+        labels: {severity: critical}
+        annotations: {summary: "the agents target has been scraped more than 3 times"}
+`,
+  );
   writeFileSync(
     join(promDir, "prometheus.yml"),
     `global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: [${join(promDir, "rules.yml")}]
+alerting:
+  alertmanagers: [{static_configs: [{targets: ["127.0.0.1:${amPort}"]}]}]
 scrape_configs:
   - job_name: agents-prometheus
     static_configs: [{targets: ["127.0.0.1:${targetPort}"]}]
@@ -160,8 +207,21 @@ remote_write:
   await sleep(PHASE_MS);
   console.log(`outage: the proxy answers 503 for ${OUTAGE_MS / 1000} s`);
   proxy.outage = true;
-  // an OpenTelemetry export that surely meets the outage (the periodic ones may fall beside it)
+  // an OpenTelemetry export and an Alertmanager notification that surely meet the outage
   const flushing = reader.forceFlush();
+  const outageAlert = (endsAt?: string) =>
+    fetch(`${am}/api/v2/alerts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        {
+          labels: { alertname: "AgentsOutageProbe", service: "agents-alertmanager", severity: "critical" },
+          annotations: { summary: "posted to Alertmanager while Deployr answers 503" },
+          ...(endsAt ? { endsAt } : {}),
+        },
+      ]),
+    });
+  await outageAlert();
   await sleep(OUTAGE_MS);
   proxy.outage = false;
   await flushing;
@@ -170,6 +230,7 @@ remote_write:
   // stop producing, then let every agent deliver what it holds
   clearInterval(logTimer);
   targetUp = false;
+  await outageAlert(new Date().toISOString());
   await meters.shutdown();
   await logs.shutdown();
   const prom = `http://127.0.0.1:${promPort}`;
@@ -221,6 +282,28 @@ remote_write:
   const logBody = await api(`/api/services/agents-otel/logs?limit=1000&from=${Date.now() - 600_000}`);
   const messages = (logBody.logs as { message: string }[]).map((l) => l.message);
   report("otel log records", emitted, messages.length, messages.length - new Set(messages).size);
+
+  // alerts: each opened one incident, titled by the alert, and its resolution resolved it
+  for (const [service, alertname] of [
+    ["agents-prometheus", "AgentsTargetBusy"],
+    ["agents-alertmanager", "AgentsOutageProbe"],
+  ] as const) {
+    const incidents = async () =>
+      (
+        (await api(`/api/dashboard/incidents?service=${service}&limit=100`)).incidents as {
+          title: string;
+          status: string;
+        }[]
+      ).filter((i) => i.title.includes(alertname));
+    await waitFor(
+      `${alertname} resolved`,
+      async () => (await incidents()).some((i) => i.status === "resolved"),
+      60_000,
+    ).catch(() => undefined);
+    const found = await incidents();
+    report(`alert ${alertname} → incident`, 1, found.length, 0);
+    report(`alert ${alertname} resolved`, 1, found.filter((i) => i.status === "resolved").length, 0);
+  }
 
   console.log(
     "\nwhat the proxy saw (forwarded / answered 503 during the outage; statuses of the forwarded):",

@@ -115,6 +115,11 @@ describe("the dashboard in a real browser", () => {
     expect(await ownerPage.getByTestId("snippet-otel").textContent()).toContain(
       `OTEL_EXPORTER_OTLP_ENDPOINT=${baseUrl}/ingest/otlp`,
     );
+    await ownerPage.getByRole("tab", { name: "Alertmanager" }).click();
+    expect(await ownerPage.getByTestId("snippet-alertmanager").textContent()).toContain(
+      `${baseUrl}/ingest/alertmanager`,
+    );
+    await ownerPage.getByRole("tab", { name: "OpenTelemetry" }).click();
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/api-keys.png`, fullPage: true });
 
     const whoami = await fetch(`${baseUrl}/api/whoami`, { headers: { authorization: `Bearer ${secret}` } });
