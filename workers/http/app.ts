@@ -25,6 +25,7 @@ import { organization } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhooks } from "./routes/slack-webhooks";
+import { subscription } from "./routes/subscription";
 import { team } from "./routes/team";
 import { whoami } from "./routes/whoami";
 import type { AppEnv } from "./types";
@@ -71,6 +72,7 @@ export const routeDocs: RouteDoc[] = [
   ...slackWebhooks.docs,
   ...actions.docs,
   ...runbooks.docs,
+  ...subscription.docs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -130,6 +132,7 @@ export function createApp(
   app.route(integrations.prefix, integrations.app);
   app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
+  app.route(subscription.prefix, subscription.app);
   app.all("/api/*", notFoundJson);
   // before the native router, whose "*" authentication would otherwise run for these paths too
   app.route(prometheus.prefix, prometheus.app);
