@@ -45,11 +45,13 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
 
 /**
  * The whole product under `wrangler dev` (as `npm start` runs it) on a free loopback port, with a
- * state directory of its own and the migrations applied. Needs `npm run build` first.
+ * state directory of its own and the migrations applied. Needs `npm run build` first. `extraArgs`
+ * go to `wrangler dev` as they are (the profiler's `--inspector-port`).
  */
 export async function startWranglerDev(
   name: string,
   vars: Record<string, string> = {},
+  extraArgs: string[] = [],
 ): Promise<RunningWorker> {
   const port = await freePort();
   const stateDir = resolve(ROOT, `.e2e/${name}`);
@@ -86,6 +88,7 @@ export async function startWranglerDev(
   };
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", stateDir];
   for (const [key, value] of Object.entries(allVars)) args.push("--var", `${key}:${value}`);
+  args.push(...extraArgs);
   let log = "";
   const child = spawn(WRANGLER, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (chunk) => {

@@ -8,18 +8,13 @@
  */
 import { json, registerBenchTenant } from "../../support/bench-tenant";
 import { noise } from "../../support/noise";
-import { metricsProto } from "../../support/otlp-encode";
-import { encodeV1, snappyCompress, type TestSeries, V1_HEADERS } from "../../support/remote-write-encode";
 import { startWranglerDev } from "../../support/wrangler-dev";
+import { BATCH, type Body, bodyEncoders, HEADERS, PATHS, PROTOCOLS, type Protocol, SERVICES } from "./bodies";
 
 const SECONDS_PER_ROUND = Number(process.env.BENCH_SECONDS ?? 3);
 /** Each step alternates the two routes this many times: slow drifts of a noisy machine hit both alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,4,16,32").split(",").map(Number);
-const BATCH = 100;
-const SERVICES = 8;
-const PROTOCOLS = ["native", "remote_write", "otlp"] as const;
-type Protocol = (typeof PROTOCOLS)[number];
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -92,68 +87,7 @@ async function main() {
     // The benchmark measures throughput, not the trial's allowance.
     worker.d1("UPDATE subscriptions SET plan = 'enterprise'");
 
-    const r = noise(1);
-    let clock = Date.now() - 20 * 60_000;
-    // the same 100 points in each protocol: 10 metrics × 5 instances × 2 samples
-    // each protocol has services of its own, so their series do not interleave out of order
-    const points = (i: number, protocol: Protocol) => {
-      const service = `${protocol.replace("_", "-")}-svc-${i % SERVICES}`;
-      clock += 10;
-      return Array.from({ length: BATCH }, (_, j) => ({
-        timestamp: Math.min(Date.now(), clock + j),
-        metric: `metric_${j % 10}`,
-        value: 100 + r() * 10,
-        service,
-        instance: `i-${j % 5}`,
-      }));
-    };
-    type Body = string | Uint8Array;
-    const encoders: Record<Protocol, (i: number) => Body> = {
-      native: (i) =>
-        JSON.stringify(
-          points(i, "native").map((p) => ({
-            timestamp: p.timestamp,
-            metric_name: p.metric,
-            value: p.value,
-            labels: { service: p.service, environment: "production", instance: p.instance },
-          })),
-        ),
-      remote_write: (i) => {
-        const series = new Map<string, TestSeries>();
-        for (const p of points(i, "remote_write")) {
-          const k = `${p.metric}|${p.instance}`;
-          if (!series.has(k))
-            series.set(k, {
-              labels: { __name__: p.metric, job: p.service, environment: "production", instance: p.instance },
-              samples: [],
-            });
-          series.get(k)!.samples!.push({ value: p.value, timestamp: p.timestamp });
-        }
-        return snappyCompress(encodeV1([...series.values()]));
-      },
-      otlp: (i) => {
-        const ps = points(i, "otlp");
-        return metricsProto(
-          { "service.name": ps[0]!.service, "deployment.environment.name": "production" },
-          Array.from({ length: 10 }, (_, m) => ({
-            name: `metric_${m}`,
-            gauge: ps
-              .filter((p) => p.metric === `metric_${m}`)
-              .map((p) => ({ time: p.timestamp, value: p.value, attributes: { instance: p.instance } })),
-          })),
-        );
-      },
-    };
-    const HEADERS: Record<Protocol, Record<string, string>> = {
-      native: { "content-type": "application/json" },
-      remote_write: V1_HEADERS,
-      otlp: { "content-type": "application/x-protobuf" },
-    };
-    const PATHS: Record<Protocol, string> = {
-      native: "/ingest/metrics",
-      remote_write: "/ingest/prometheus/api/v1/write",
-      otlp: "/ingest/otlp/v1/metrics",
-    };
+    const encoders = bodyEncoders();
     // Bodies are made ahead, in order, so the client's own CPU (which shares these 2 cores with
     // the Worker) is not spent during the ingest rounds only; the server does the same work.
     const prepared: Record<Protocol, Body[]> = { native: [], remote_write: [], otlp: [] };
