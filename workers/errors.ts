@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   /** remote_write and OTLP: some samples could not be stored (the rest were); do not retry */
   partial_write: 400,
   unauthorized: 401,
+  /** the plan does not include this, or its limit is reached: upgrade to go on */
+  plan_limit_reached: 402,
   invalid_credentials: 401,
   token_expired: 401,
   forbidden: 403,
@@ -28,6 +30,8 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 422,
   rate_limited: 429,
   internal_error: 500,
+  /** the payment gateway (Razorpay) refused or failed; its own description is in the message */
+  payment_provider_error: 502,
   unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
