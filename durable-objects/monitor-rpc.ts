@@ -1,10 +1,13 @@
 import { toAnomaly } from "../workers/domain/detection/anomaly";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
 import {
+  fromWire,
   isSeriesPack,
+  isSeriesWire,
   packBySeries,
   packedPoints,
   type SeriesPack,
+  type SeriesWire,
 } from "../workers/domain/ingest/series-pack";
 import type { MonitorAlarms } from "./monitor-alarms";
 import { asRates, quantilePacks } from "./monitor-cumulative";
@@ -38,13 +41,17 @@ export interface MonitorParts extends LogMinuteParts {
 export async function ingestMetrics(
   parts: MonitorParts,
   identity: MonitorIdentity,
-  input: SeriesPack[] | MetricPoint[],
+  input: SeriesWire | SeriesPack[] | MetricPoint[],
 ): Promise<IngestResult> {
   const bound = parts.tenant.bind(identity);
   if (!bound.ok) return bound;
   const { series } = parts;
-  // During a rolling deploy a Worker of the previous version still sends plain points.
-  const packs = input.every(isSeriesPack) ? input : packBySeries(input as MetricPoint[]);
+  // During a rolling deploy a Worker of a previous version still sends packs or plain points.
+  const packs = isSeriesWire(input)
+    ? fromWire(input)
+    : input.every(isSeriesPack)
+      ? input
+      : packBySeries(input as MetricPoint[]);
   const pending: (PendingAlert & { order: number })[] = [];
   let firstSight = false;
   // a cumulative histogram's quantile series join the queue as they are derived

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ExternalAlert } from "../workers/domain/ingest/alertmanager";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../workers/domain/ingest/items";
-import type { SeriesPack } from "../workers/domain/ingest/series-pack";
+import type { SeriesPack, SeriesWire } from "../workers/domain/ingest/series-pack";
 import { MonitorAlarms } from "./monitor-alarms";
 import { ingestAlerts } from "./monitor-external";
 import { MonitorTenant } from "./monitor-identity";
@@ -104,7 +104,10 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
   }
 
   /** Stores and scores metric points, packed by series (late points are stored, not scored). */
-  async ingestMetrics(identity: MonitorIdentity, input: SeriesPack[] | MetricPoint[]): Promise<IngestResult> {
+  async ingestMetrics(
+    identity: MonitorIdentity,
+    input: SeriesWire | SeriesPack[] | MetricPoint[],
+  ): Promise<IngestResult> {
     return ingestMetrics(this.parts, identity, input);
   }
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { getSubscription } from "../../workers/services/organization";
 import { requireSessionUser } from "../lib/auth.server";
 
@@ -11,7 +11,6 @@ const NAVIGATION = [
   { to: "/intelligence", label: "Intelligence" },
   { to: "/autonomous", label: "Autonomous Mode" },
   { to: "/runbooks", label: "Runbooks" },
-  { to: "/costs", label: "Cloud Costs" },
   { to: "/billing", label: "Billing" },
   { to: "/settings", label: "Settings" },
 ];
@@ -55,8 +54,29 @@ export default function AppLayout() {
         </div>
       </aside>
       <main className="main">
+        <PlanBanner subscription={subscription} />
         <Outlet />
       </main>
+    </div>
+  );
+}
+
+type SubscriptionSummary = ReturnType<typeof useLoaderData<typeof loader>>["subscription"];
+
+/** On every view: how long the trial has left, or that the paid plan needs attention. */
+function PlanBanner({ subscription }: { subscription: SubscriptionSummary }) {
+  const { status, trial_days_left: days } = subscription;
+  const text =
+    status === "trialing" && days !== null
+      ? `Your trial has ${days} ${days === 1 ? "day" : "days"} left; after it the organisation moves to the free plan, its data kept.`
+      : status === "past_due"
+        ? "A payment failed: Razorpay retries it. Update your payment method to keep your plan."
+        : null;
+  if (!text) return null;
+  return (
+    <div className="banner" role="status" data-testid="plan-banner">
+      <span>{text}</span>
+      <Link to="/billing">{status === "trialing" ? "Choose a plan" : "Billing"}</Link>
     </div>
   );
 }

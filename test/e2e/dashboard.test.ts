@@ -296,15 +296,7 @@ describe("the dashboard in a real browser", () => {
   });
 
   it("navigates every view of the layout", async () => {
-    for (const label of [
-      "Incidents",
-      "Actions",
-      "Intelligence",
-      "Autonomous Mode",
-      "Runbooks",
-      "Cloud Costs",
-      "Billing",
-    ]) {
+    for (const label of ["Incidents", "Actions", "Intelligence", "Autonomous Mode", "Runbooks", "Billing"]) {
       await ownerPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
       await ownerPage.getByRole("heading", { level: 1, name: label }).waitFor();
     }

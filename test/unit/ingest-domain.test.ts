@@ -4,7 +4,7 @@ import { decideIncident, type Signal } from "../../workers/domain/correlation/in
 import { seriesKey } from "../../workers/domain/detection/series-key";
 import { groupByService, metricPointSchema, partitionItems } from "../../workers/domain/ingest/items";
 import { quickMetricPoint } from "../../workers/domain/ingest/quick-metric";
-import { packBySeries, packedPoints } from "../../workers/domain/ingest/series-pack";
+import { fromWire, packBySeries, packedPoints, toWire } from "../../workers/domain/ingest/series-pack";
 import { parseTimestamp } from "../../workers/domain/ingest/timestamp";
 import { noise } from "../support/noise";
 
@@ -376,5 +376,31 @@ describe("packBySeries", () => {
     expect(packs).toHaveLength(1);
     expect(packs[0]!.timestamps).toEqual([1000, 1001, 1002]);
     expect(packs[0]!.order).toEqual([0, 1, 2]);
+  });
+
+  it("cross into the monitor as typed arrays and come out as they went in", () => {
+    const labels = fc.dictionary(fc.constantFrom("host", "zone", "pod"), fc.string({ maxLength: 4 }), {
+      maxKeys: 2,
+    });
+    const points = fc.array(
+      fc.record({
+        timestamp: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        metric_name: fc.constantFrom("cpu", "mem", "rps"),
+        value: fc.double({ noNaN: true }),
+        service: fc.constant("api"),
+        environment: fc.constantFrom("production", "staging"),
+        labels,
+        cumulative: fc.option(fc.constant(true as const), { nil: undefined }),
+      }),
+      { maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(points, (list) => {
+        const packs = packBySeries(list);
+        const wire = toWire(packs);
+        expect(wire.values).toBeInstanceOf(Float64Array);
+        expect(fromWire(structuredClone(wire))).toEqual(packs);
+      }),
+    );
   });
 });

@@ -2,7 +2,7 @@ import type { LogLine, LogQuery, MetricQuery, SeriesResult } from "../../durable
 import type { AlertsResult, IngestResult, ServiceMonitor } from "../../durable-objects/service-monitor";
 import type { ExternalAlert } from "../domain/ingest/alertmanager";
 import type { DeploymentEvent, LogEntry, MetricPoint } from "../domain/ingest/items";
-import { packBySeries } from "../domain/ingest/series-pack";
+import { packBySeries, toWire } from "../domain/ingest/series-pack";
 
 /** What a monitor needs to know of the organisation's plan. */
 export interface PlanContext {
@@ -29,13 +29,33 @@ export interface MonitorClient {
   logs(orgId: string, service: string, query: LogQuery): Promise<LogLine[] | null>;
 }
 
+// idFromName hashes the name on every call: each isolate keeps the ids it has made (plain values),
+// per namespace binding, across the requests it serves (a client is made per request).
+const MAX_IDS = 10_000;
+const idsByNamespace = new WeakMap<object, Map<string, DurableObjectId>>();
+
 export function monitorClient(namespace: DurableObjectNamespace<ServiceMonitor>): MonitorClient {
-  const stub = (orgId: string, service: string) => namespace.get(namespace.idFromName(`${orgId}:${service}`));
+  let ids = idsByNamespace.get(namespace);
+  if (!ids) {
+    ids = new Map();
+    idsByNamespace.set(namespace, ids);
+  }
+  const known = ids;
+  const idOf = (name: string) => {
+    let id = known.get(name);
+    if (!id) {
+      if (known.size >= MAX_IDS) known.clear();
+      id = namespace.idFromName(name);
+      known.set(name, id);
+    }
+    return id;
+  };
+  const stub = (orgId: string, service: string) => namespace.get(idOf(`${orgId}:${service}`));
   return {
     ingestMetrics: (orgId, service, points, plan) =>
       stub(orgId, service).ingestMetrics(
         { orgId, service, retentionDays: plan?.retentionDays },
-        packBySeries(points),
+        toWire(packBySeries(points)),
       ),
     ingestLogs: (orgId, service, logs, plan) =>
       stub(orgId, service).ingestLogs({ orgId, service, retentionDays: plan?.retentionDays }, logs),

@@ -88,3 +88,53 @@ export function isSeriesPack(value: SeriesPack | MetricPoint): value is SeriesPa
 export function packedPoints(packs: SeriesPack[]): number {
   return packs.reduce((n, p) => n + p.values.length, 0);
 }
+
+/**
+ * Packs as they cross into the Durable Object: the numbers of every series in three typed arrays
+ * and the series' descriptions beside them. Structured clone copies a typed array as one block
+ * but walks a number array element by element, and a batch of 100 points in 50 series was 150
+ * small arrays: this form cost a third of what the packs did to send (measured with v8's
+ * serializer, which Durable Object RPC uses).
+ */
+export interface SeriesWire {
+  wire: 1;
+  series: (Omit<SeriesPack, "timestamps" | "values" | "order"> & { count: number })[];
+  timestamps: Float64Array;
+  values: Float64Array;
+  order: Uint32Array;
+}
+
+export function toWire(packs: SeriesPack[]): SeriesWire {
+  const total = packedPoints(packs);
+  const timestamps = new Float64Array(total);
+  const values = new Float64Array(total);
+  const order = new Uint32Array(total);
+  let at = 0;
+  const series = packs.map(({ timestamps: ts, values: vs, order: os, ...rest }) => {
+    timestamps.set(ts, at);
+    values.set(vs, at);
+    order.set(os, at);
+    at += vs.length;
+    return { ...rest, count: vs.length };
+  });
+  return { wire: 1, series, timestamps, values, order };
+}
+
+export function fromWire(wire: SeriesWire): SeriesPack[] {
+  let at = 0;
+  return wire.series.map(({ count, ...rest }) => {
+    const end = at + count;
+    const pack: SeriesPack = {
+      ...rest,
+      timestamps: Array.from(wire.timestamps.subarray(at, end)),
+      values: Array.from(wire.values.subarray(at, end)),
+      order: Array.from(wire.order.subarray(at, end)),
+    };
+    at = end;
+    return pack;
+  });
+}
+
+export function isSeriesWire(value: unknown): value is SeriesWire {
+  return typeof value === "object" && value !== null && (value as { wire?: unknown }).wire === 1;
+}
