@@ -53,8 +53,15 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
         maxSeverity(signals.map((s) => s.severity)),
         now,
       );
-      if (attached) incidentId = open.incident_id;
-      else sql.exec("DELETE FROM open_incidents WHERE environment = ?", environment);
+      if (attached) {
+        incidentId = open.incident_id;
+        await ctx.live.publish(identity.orgId, {
+          topic: "incident",
+          id: incidentId,
+          action: "updated",
+          service: identity.service,
+        });
+      } else sql.exec("DELETE FROM open_incidents WHERE environment = ?", environment);
     }
     if (!incidentId) {
       const deployments = sql
@@ -79,6 +86,12 @@ export async function correlate(ctx: MonitorContext, environments: Set<string>):
         suspectedDeployment: decision.suspectedDeployment,
         score: decision.score,
         now,
+      });
+      await ctx.live.publish(identity.orgId, {
+        topic: "incident",
+        id: incidentId,
+        action: "opened",
+        service: identity.service,
       });
       // whether Alertmanager's resolutions may close it (monitor-external.ts)
       const externalOnly = decision.signals.every((s) => s.kind === "external");

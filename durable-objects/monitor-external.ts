@@ -228,8 +228,15 @@ async function resolve(
           ),
         ];
         const note = `resolved by Alertmanager: ${names.join(", ")}`.slice(0, 2000);
-        if (await resolveIncidentByAlerts(db, identity.orgId, incidentId, note, now))
+        if (await resolveIncidentByAlerts(db, identity.orgId, incidentId, note, now)) {
           resolvedIncidents.push(incidentId);
+          await ctx.live.publish(identity.orgId, {
+            topic: "incident",
+            id: incidentId,
+            action: "resolved",
+            service: identity.service,
+          });
+        }
         // resolved now, or by someone meanwhile: either way no longer the environment's open one
         sql.exec(
           "DELETE FROM open_incidents WHERE environment = ? AND incident_id = ?",

@@ -1,4 +1,5 @@
 import { createDb, type Database } from "../workers/adapters/db/client";
+import { type LiveFeed, liveFeed } from "../workers/adapters/live-feed";
 import { type AnalysisWait, analysisWaitFrom } from "../workers/domain/correlation/analysis-wait";
 import type { Anomaly } from "../workers/domain/detection/anomaly";
 import type { MonitorAlarms } from "./monitor-alarms";
@@ -31,6 +32,7 @@ export class MonitorSettler {
   /** judging and correlation await D1; this chain keeps two batches from interleaving there */
   private settling: Promise<unknown> = Promise.resolve();
   private db: Database | null = null;
+  private live: LiveFeed | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -86,7 +88,8 @@ export class MonitorSettler {
     if (!identity) return null;
     // drizzle builds its schema maps on creation: once per object, not once per batch
     this.db ??= createDb(this.env.DB);
-    return { sql: this.sql, db: this.db, queue: this.env.ANALYSIS_QUEUE, identity };
+    this.live ??= liveFeed(this.env.LIVE_HUB);
+    return { sql: this.sql, db: this.db, queue: this.env.ANALYSIS_QUEUE, identity, live: this.live };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Database } from "../workers/adapters/db/client";
+import type { LiveFeed } from "../workers/adapters/live-feed";
 import type { AnalysisQueue } from "../workers/contracts/messages";
 import type { Signal } from "../workers/domain/correlation/incident-trigger";
 import type { Anomaly } from "../workers/domain/detection/anomaly";
@@ -79,6 +80,7 @@ export interface MonitorContext {
   db: Database;
   queue: AnalysisQueue;
   identity: MonitorIdentity;
+  live: LiveFeed;
 }
 
 /**
@@ -87,6 +89,8 @@ export interface MonitorContext {
  */
 export interface MonitorEnv {
   DB: D1Database;
+  /** the organisation's live feed, told when an incident opens or grows */
+  LIVE_HUB?: DurableObjectNamespace<import("./live-hub").LiveHub>;
   ANALYSIS_QUEUE: AnalysisQueue;
   /** ms between checkpoints of series states and rollups (default 1000) */
   MONITOR_CHECKPOINT_MS?: string;

@@ -5,6 +5,8 @@ import type { ActionMessage, AnalysisMessage } from "./contracts/messages";
 export interface Env {
   DB: D1Database;
   SERVICE_MONITOR: DurableObjectNamespace<import("../durable-objects/service-monitor").ServiceMonitor>;
+  /** one per organisation: the dashboards' live feed */
+  LIVE_HUB: DurableObjectNamespace<import("../durable-objects/live-hub").LiveHub>;
   ANALYSIS_QUEUE: Queue<AnalysisMessage>;
   ACTIONS_QUEUE: Queue<ActionMessage>;
   ASSETS?: Fetcher;

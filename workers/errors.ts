@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** a WebSocket endpoint called without the upgrade */
+  upgrade_required: 426,
   validation_failed: 422,
   weak_password: 422,
   idempotency_key_reused: 422,

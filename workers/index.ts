@@ -4,6 +4,7 @@ import { handleQueueBatch } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
 import { serveDashboard } from "./remix-handler";
 
+export { LiveHub } from "../durable-objects/live-hub";
 export { ServiceMonitor } from "../durable-objects/service-monitor";
 
 const app = createApp(serveDashboard);

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { getSubscription } from "../../workers/services/organization";
+import { LiveIndicator, useLiveUpdates } from "../components/live-updates";
 import { requireSessionUser } from "../lib/auth.server";
 
 /** Every view of the product, in the order an on-call engineer reaches for them. */
@@ -22,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function AppLayout() {
   const { user, subscription } = useLoaderData<typeof loader>();
+  const live = useLiveUpdates();
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -43,6 +45,7 @@ export default function AppLayout() {
           <div className="muted">
             {user.full_name} · {user.role}
           </div>
+          <LiveIndicator state={live} />
           {subscription.status === "trialing" ? (
             <div className="muted">Trial: {subscription.trial_days_left} days left</div>
           ) : null}

@@ -20,6 +20,7 @@ import { githubIngest } from "./routes/ingest-github";
 import { otlp } from "./routes/ingest-otlp";
 import { prometheus } from "./routes/ingest-prometheus";
 import { integrations } from "./routes/integrations";
+import { live } from "./routes/live";
 import { noise } from "./routes/noise";
 import { organization } from "./routes/organization";
 import { runbooks } from "./routes/runbooks";
@@ -73,6 +74,7 @@ export const routeDocs: RouteDoc[] = [
   ...actions.docs,
   ...runbooks.docs,
   ...subscription.docs,
+  ...live.docs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -133,6 +135,7 @@ export function createApp(
   app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
   app.route(subscription.prefix, subscription.app);
+  app.route(live.prefix, live.app);
   app.all("/api/*", notFoundJson);
   // before the native router, whose "*" authentication would otherwise run for these paths too
   app.route(prometheus.prefix, prometheus.app);

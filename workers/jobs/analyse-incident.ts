@@ -219,7 +219,22 @@ export async function analyseIncident(
     pattern,
   });
 
+  if (created)
+    await services.live.publish(orgId, {
+      topic: "analysis",
+      id: stored.id,
+      action: "analysed",
+      incident_id: incident.id,
+      service: incident.service,
+    });
   const alert = await deliverIncidentAlert(services, ports.slack, orgId, incident.id);
+  await services.live.publish(orgId, {
+    topic: "alert",
+    id: incident.id,
+    action: alert,
+    incident_id: incident.id,
+    service: incident.service,
+  });
   await db
     .update(analysisJobs)
     .set({ status: "analysed" })

@@ -83,6 +83,13 @@ export async function checkOutcomes(services: Services): Promise<{ succeeded: nu
         metadata: { kind: run.kind, incident_id: run.incidentId, reasons: verdict.reasons },
       }),
     ]);
+    await services.live.publish(run.orgId, {
+      topic: "action_run",
+      id: run.id,
+      action: verdict.outcome,
+      incident_id: run.incidentId,
+      service: run.service,
+    });
     await recordLearning(services, run, verdict.outcome === "succeeded");
     if (verdict.outcome === "succeeded") {
       const open = await services.db

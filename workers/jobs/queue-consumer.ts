@@ -117,6 +117,11 @@ async function recordDeadLetter(services: Services, message: ParsedMessage, atte
     payload: { deliveries: attempts },
     createdAt: services.now(),
   });
+  await services.live.publish(message.org_id, {
+    topic: "incident",
+    id: message.incident_id,
+    action: "analysis_failed",
+  });
 }
 
 /**

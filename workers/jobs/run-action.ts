@@ -38,6 +38,13 @@ async function record(
       metadata: { kind: run.kind, incident_id: run.incidentId, ...payload },
     }),
   ]);
+  await services.live.publish(run.orgId, {
+    topic: "action_run",
+    id: run.id,
+    action: kind,
+    incident_id: run.incidentId,
+    service: run.service,
+  });
 }
 
 async function fail(services: Services, run: Run, reason: string, extra: Record<string, unknown> = {}) {

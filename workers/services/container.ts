@@ -5,6 +5,7 @@ import { IdempotencyStore } from "../adapters/db/idempotency-store";
 import { RateLimiter } from "../adapters/db/rate-limiter";
 import { Mailer } from "../adapters/email/mailer";
 import { KeyCache } from "../adapters/key-cache";
+import { type LiveFeed, liveFeed } from "../adapters/live-feed";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
 import { SlackClient } from "../adapters/slack/slack-client";
 import type { ActionQueue } from "../contracts/messages";
@@ -36,6 +37,8 @@ export interface Services {
   actions: ActionQueue;
   /** verified API keys of this isolate; revoking a key evicts it here */
   keys: KeyCache<Extract<Principal, { kind: "api_key" }>>;
+  /** tells the organisation's open dashboards what changed */
+  live: LiveFeed;
 }
 
 export function createServices(env: Env, now: () => number = Date.now): Services {
@@ -67,6 +70,7 @@ export function createServices(env: Env, now: () => number = Date.now): Services
       },
     },
     keys: verifiedKeys,
+    live: liveFeed(env.LIVE_HUB),
   };
 }
 

@@ -93,6 +93,13 @@ export async function decideActionRun(
       ip: decider.ip ?? null,
     }),
   ]);
+  await services.live.publish(decider.orgId, {
+    topic: "action_run",
+    id: run.id,
+    action: decision,
+    incident_id: run.incidentId,
+    service: run.service,
+  });
   // Queued once, after the timeline and the audit hold the decision the run will act on.
   if (decision === "approved") {
     await services.actions.send({ type: "action.execute", org_id: decider.orgId, action_run_id: run.id });
@@ -162,6 +169,12 @@ export async function setActionParams(
     targetId: actionRunId,
     metadata: { kind: run.kind, params: parsed.params },
     ip: actor.ip ?? null,
+  });
+  await services.live.publish(actor.orgId, {
+    topic: "action_run",
+    id: actionRunId,
+    action: "params_set",
+    incident_id: run.incidentId,
   });
   return updated[0]!;
 }
@@ -276,5 +289,11 @@ export async function transitionIncident(
   } else {
     await timeline;
   }
+  await services.live.publish(actor.orgId, {
+    topic: "incident",
+    id: incidentId,
+    action: kind,
+    service: incident.service,
+  });
   return incident;
 }

@@ -101,7 +101,8 @@ async function registerServices(services: Services, orgId: string, all: Map<stri
         target: [servicesTable.orgId, servicesTable.name],
         set: { lastSeenAt: now },
         setWhere: sql`${servicesTable.lastSeenAt} < ${now - 60_000}`,
-      }),
+      })
+      .returning({ name: servicesTable.name, firstSeenAt: servicesTable.firstSeenAt }),
     ...[...envs].map((env) =>
       services.db
         .insert(environments)
@@ -110,8 +111,19 @@ async function registerServices(services: Services, orgId: string, all: Map<stri
     ),
   ]);
   const [first, ...rest] = statements;
-  if (first) await services.db.batch([first, ...rest]);
+  const results: unknown[] = first ? await services.db.batch([first, ...rest]) : [];
   for (const [name, envs] of seen) for (const env of envs) registeredAt.set(`${orgId}|${name}|${env}`, now);
+  // a service's first data: an onboarding dashboard waiting for it moves on
+  const created = results
+    .flatMap((r) => (Array.isArray(r) ? (r as { name?: string; firstSeenAt?: number }[]) : []))
+    .filter((row) => row.firstSeenAt === now && typeof row.name === "string");
+  for (const row of created)
+    await services.live.publish(orgId, {
+      topic: "service",
+      id: row.name!,
+      action: "first_data",
+      service: row.name!,
+    });
 }
 
 type Sender<T> = (service: string, list: T[]) => Promise<IngestResult>;

@@ -239,6 +239,12 @@ export async function applyAutonomy(
         }),
       ]);
     }
+    await services.live.publish(orgId, {
+      topic: "action_run",
+      id: run.id,
+      action: target,
+      incident_id: incidentId,
+    });
   }
   return approved;
 }

@@ -11,6 +11,14 @@ const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  */
 export function assertSameOrigin(request: Request): void {
   if (!UNSAFE_METHODS.has(request.method)) return;
+  refuseCrossSite(request);
+}
+
+/**
+ * The same check for any method: a WebSocket upgrade is a GET that browsers send with cookies
+ * from any page, and the socket then reads what the session may (cross-site WebSocket hijacking).
+ */
+export function refuseCrossSite(request: Request): void {
   const origin = request.headers.get("origin");
   const fetchSite = request.headers.get("sec-fetch-site");
   if (fetchSite === "cross-site" || origin === "null" || (origin && !sameHost(origin, request.url))) {
