@@ -28,6 +28,13 @@ export interface Env {
   AI_TIMEOUT_MS?: string;
   GITHUB_API_BASE?: string;
   CLOUDFLARE_API_BASE?: string;
+  RAZORPAY_API_BASE?: string;
+  RAZORPAY_KEY_ID?: string;
+  RAZORPAY_KEY_SECRET?: string;
+  RAZORPAY_WEBHOOK_SECRET?: string;
+  RAZORPAY_PLAN_PRO?: string;
+  RAZORPAY_PLAN_ENTERPRISE?: string;
+  RAZORPAY_TIMEOUT_MS?: string;
   /** ms between a monitor's checkpoints of series states and rollups (default 1000) */
   MONITOR_CHECKPOINT_MS?: string;
   /** seconds an opened incident's analysis waits at most to gather evidence (default 30) */
@@ -53,6 +60,17 @@ const configSchema = z.object({
   AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   GITHUB_API_BASE: z.url().default("https://api.github.com"),
   CLOUDFLARE_API_BASE: z.url().default("https://api.cloudflare.com/client/v4"),
+  /** Razorpay's REST API; tests and local runs point it at a stand-in (test/support/mock-razorpay.ts) */
+  RAZORPAY_API_BASE: z.url().default("https://api.razorpay.com/v1"),
+  /** API keys (Dashboard > Account & Settings > API Keys); without them nothing can be bought */
+  RAZORPAY_KEY_ID: z.string().min(1).optional(),
+  RAZORPAY_KEY_SECRET: z.string().min(1).optional(),
+  /** the secret of the webhook set up in Razorpay's Dashboard; without it webhooks are refused (503) */
+  RAZORPAY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Razorpay plan ids (plan_...) our pro and enterprise stand for: made once in Razorpay's Dashboard, per mode */
+  RAZORPAY_PLAN_PRO: z.string().startsWith("plan_").optional(),
+  RAZORPAY_PLAN_ENTERPRISE: z.string().startsWith("plan_").optional(),
+  RAZORPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   ALLOW_INSECURE_OUTBOUND: z
     .enum(["true", "false"])
     .default("false")

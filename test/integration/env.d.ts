@@ -9,6 +9,8 @@ declare global {
       TEST_PROVIDERS_BASE: string;
       /** this runtime's e-mail stand-in (Resend's API) */
       TEST_EMAIL_API_BASE: string;
+      /** this runtime's Razorpay stand-in (its API is RAZORPAY_API_BASE, under /v1) */
+      TEST_RAZORPAY_BASE: string;
     }
   }
 }

@@ -8,6 +8,7 @@ import {
   type RazorpayStatus,
   SUBSCRIPTION_EVENTS,
   type SubscriptionFacts,
+  startSubscription,
 } from "../../workers/domain/billing/subscription-machine";
 
 const initial: BillingState = {
@@ -136,6 +137,36 @@ describe("the subscription state machine", () => {
     });
     expect(halted.state).toMatchObject({ status: "expired", plan: "free" });
     expect(halted.effects).toContainEqual({ kind: "notify_owners", about: "halted" });
+  });
+});
+
+describe("a new Razorpay subscription", () => {
+  it("keeps what was in force as its base, so a payment not yet made leaves it standing", () => {
+    fc.assert(
+      fc.property(fc.array(facts, { minLength: 1, maxLength: 8 }), (events) => {
+        const before = foldSubscriptionEvents(initial, events);
+        const started = startSubscription(before, "sub_2");
+        expect(started).toMatchObject({
+          version: null,
+          razorpaySubscriptionId: "sub_2",
+          cancelAtPeriodEnd: false,
+        });
+        expect(started.base).toEqual({ status: before.status, plan: before.plan });
+        // any event of the new subscription is newer than none: the old one's version never blocks it
+        const authenticated = applySubscriptionEvent(started, {
+          event: "subscription.authenticated",
+          at: 1,
+          subscriptionId: "sub_2",
+          plan: "pro",
+          entityStatus: "authenticated",
+          currentStart: null,
+          currentEnd: null,
+          endsAtCycleEnd: false,
+        });
+        expect(authenticated.state).toMatchObject({ status: before.status, plan: before.plan });
+        expect(authenticated.state.version).not.toBeNull();
+      }),
+    );
   });
 });
 

@@ -134,9 +134,99 @@ export const subscriptions = sqliteTable("subscriptions", {
   currentPeriodEnd: integer("current_period_end"),
   /** Days-before-expiry of the last trial reminder sent, so each reminder goes out once. */
   lastReminderDays: integer("last_reminder_days"),
+  /** Razorpay: the subscription the organisation bought or is buying, and its customer */
+  razorpaySubscriptionId: text("razorpay_subscription_id").unique(),
+  razorpayCustomerId: text("razorpay_customer_id"),
+  /** Razorpay's plan id the subscription was made or changed for, and the plan of ours it stands for */
+  razorpayPlanId: text("razorpay_plan_id"),
+  requestedPlan: text("requested_plan"),
+  /** a cancellation at period end that Razorpay accepted (Razorpay's entity does not say so) */
+  cancelRequestedAt: integer("cancel_requested_at"),
+  /** the state machine's view (domain/billing/subscription-machine.ts): the period, in epoch ms */
+  cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull().default(false),
+  currentPeriodStart: integer("current_period_start"),
+  /** where the organisation stood before Razorpay's first word: what an unpaid subscription leaves */
+  billingBaseStatus: text("billing_base_status", {
+    enum: ["trialing", "active", "past_due", "expired", "cancelled"],
+  }),
+  billingBasePlan: text("billing_base_plan"),
+  /** the created_at (s) and life-rank of the event the state came from: last writer wins */
+  billingVersionAt: integer("billing_version_at"),
+  billingVersionRank: integer("billing_version_rank"),
+  /** bumped by every billing write: the compare-and-set that keeps two webhooks from both writing */
+  billingRevision: integer("billing_revision").notNull().default(0),
   updatedAt: integer("updated_at").notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Every Razorpay webhook whose signature held, by X-Razorpay-Event-Id: a redelivery finds its
+ * row and changes nothing. Written in the same batch as the state it led to.
+ */
+export const razorpayEvents = sqliteTable(
+  "razorpay_events",
+  {
+    id: text("id").primaryKey(),
+    event: text("event").notNull(),
+    orgId: text("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    /** applied, stale (older than the state), recorded (payments, invoices), ignored (and why) */
+    outcome: text("outcome").notNull(),
+    reason: text("reason"),
+    /** the event's own created_at, seconds */
+    eventCreatedAt: integer("event_created_at").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("razorpay_events_org_idx").on(t.orgId, t.receivedAt)],
+);
+
+/** Payments Razorpay told us of (payment.captured / payment.failed, and those inside subscription events). */
+export const razorpayPayments = sqliteTable(
+  "razorpay_payments",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    subscriptionId: text("subscription_id"),
+    invoiceId: text("invoice_id"),
+    /** paise */
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull(),
+    method: text("method"),
+    errorDescription: text("error_description"),
+    /** when the payment was attempted (Razorpay's created_at), epoch ms */
+    attemptedAt: integer("attempted_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("razorpay_payments_org_idx").on(t.orgId, t.attemptedAt)],
+);
+
+/** Invoices of a subscription's billing cycles (invoice.paid / partially_paid / expired). */
+export const razorpayInvoices = sqliteTable(
+  "razorpay_invoices",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    subscriptionId: text("subscription_id"),
+    paymentId: text("payment_id"),
+    /** paise */
+    amount: integer("amount").notNull(),
+    amountPaid: integer("amount_paid").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull(),
+    shortUrl: text("short_url"),
+    /** the billing cycle it covers and when it was issued / paid, epoch ms */
+    billingStart: integer("billing_start"),
+    billingEnd: integer("billing_end"),
+    issuedAt: integer("issued_at").notNull(),
+    paidAt: integer("paid_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("razorpay_invoices_org_idx").on(t.orgId, t.issuedAt)],
+);
 
 /** Outgoing e-mail: every message is recorded; delivered through a provider when one is configured. */
 export const emailOutbox = sqliteTable(

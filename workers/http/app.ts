@@ -23,6 +23,8 @@ import { integrations } from "./routes/integrations";
 import { live } from "./routes/live";
 import { noise } from "./routes/noise";
 import { organization } from "./routes/organization";
+import { razorpay } from "./routes/razorpay";
+import { razorpayWebhooks } from "./routes/razorpay-webhook";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhooks } from "./routes/slack-webhooks";
@@ -37,6 +39,8 @@ const INGEST_BODY_LIMIT_BYTES = 1024 * 1024;
 const STANDARD_INGEST_PREFIXES = ["/ingest/prometheus/", "/ingest/otlp/"];
 /** Routes that read their body's exact bytes (a signature covers them) and check its media type themselves. */
 const SIGNED_INGEST_PREFIXES = ["/ingest/github"];
+/** Webhooks signed over their exact bytes, which check their own depth once the signature holds. */
+const SIGNED_WEBHOOK_PREFIXES = ["/webhooks/razorpay"];
 
 /** The document itself, declared here beside the list it is built from. */
 const openApi = new DocumentedRouter("").route(
@@ -75,6 +79,8 @@ export const routeDocs: RouteDoc[] = [
   ...runbooks.docs,
   ...subscription.docs,
   ...live.docs,
+  ...razorpay.docs,
+  ...razorpayWebhooks.docs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -116,7 +122,12 @@ export function createApp(
     limitBody(INGEST_BODY_LIMIT_BYTES),
     except([...STANDARD_INGEST_PREFIXES, ...SIGNED_INGEST_PREFIXES], requireJsonBody),
   );
-  app.use("/webhooks/*", requestContext, limitBody(API_BODY_LIMIT_BYTES), limitJsonDepth(API_MAX_JSON_DEPTH));
+  app.use(
+    "/webhooks/*",
+    requestContext,
+    limitBody(API_BODY_LIMIT_BYTES),
+    except(SIGNED_WEBHOOK_PREFIXES, limitJsonDepth(API_MAX_JSON_DEPTH)),
+  );
 
   app.route(health.prefix, health.app);
   app.route(openApi.prefix, openApi.app);
@@ -136,6 +147,7 @@ export function createApp(
   app.route(runbooks.prefix, runbooks.app);
   app.route(subscription.prefix, subscription.app);
   app.route(live.prefix, live.app);
+  app.route(razorpay.prefix, razorpay.app);
   app.all("/api/*", notFoundJson);
   // before the native router, whose "*" authentication would otherwise run for these paths too
   app.route(prometheus.prefix, prometheus.app);
@@ -145,6 +157,7 @@ export function createApp(
   app.route(ingest.prefix, ingest.app);
   app.all("/ingest/*", notFoundJson);
   app.route(slackWebhooks.prefix, slackWebhooks.app);
+  app.route(razorpayWebhooks.prefix, razorpayWebhooks.app);
   app.all("/webhooks/*", notFoundJson);
 
   // the dashboard's form posts are small too: the same limit as the API

@@ -1,15 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { memberships, organizations, subscriptions, users } from "../db/schema";
+import { organizations, subscriptions } from "../db/schema";
 import { daysLeft, dueTrialReminder, nextSubscriptionStatus } from "../domain/billing/plans";
 import type { Services } from "../services/container";
-
-async function ownersOf(services: Services, orgId: string) {
-  return services.db
-    .select({ email: users.email, name: users.fullName })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "owner")));
-}
+import { ownersOf } from "../services/owners";
 
 /** Trials past their end and paid periods past their end (then past grace) change status; owners are told. */
 export async function expireSubscriptions(services: Services): Promise<number> {

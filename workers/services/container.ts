@@ -7,6 +7,7 @@ import { Mailer } from "../adapters/email/mailer";
 import { KeyCache } from "../adapters/key-cache";
 import { type LiveFeed, liveFeed } from "../adapters/live-feed";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
+import { RazorpayClient } from "../adapters/razorpay/client";
 import { SlackClient } from "../adapters/slack/slack-client";
 import type { ActionQueue } from "../contracts/messages";
 import { type AppConfig, type Env, loadConfig } from "../env";
@@ -33,6 +34,8 @@ export interface Services {
   idempotency: IdempotencyStore;
   monitors: MonitorClient;
   slack: SlackClient;
+  /** Razorpay's API with the Worker's keys; null when RAZORPAY_KEY_ID / _SECRET are not set */
+  razorpay: RazorpayClient | null;
   /** approved action runs go here to be executed (the actions queue) */
   actions: ActionQueue;
   /** verified API keys of this isolate; revoking a key evicts it here */
@@ -64,6 +67,15 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     idempotency: new IdempotencyStore(db, now),
     monitors: monitorClient(env.SERVICE_MONITOR),
     slack: new SlackClient({ apiBase: config.SLACK_API_BASE }),
+    razorpay:
+      config.RAZORPAY_KEY_ID && config.RAZORPAY_KEY_SECRET
+        ? new RazorpayClient({
+            apiBase: config.RAZORPAY_API_BASE,
+            keyId: config.RAZORPAY_KEY_ID,
+            keySecret: config.RAZORPAY_KEY_SECRET,
+            timeoutMs: config.RAZORPAY_TIMEOUT_MS,
+          })
+        : null,
     actions: {
       send: async (message) => {
         await env.ACTIONS_QUEUE.send(message);

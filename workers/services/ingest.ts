@@ -32,6 +32,15 @@ export interface IngestResponse {
 const SUBSCRIPTION_TTL_MS = 30_000;
 const subscriptionCache = new Map<string, { plan: string; status: SubscriptionStatus; until: number }>();
 
+/**
+ * Forgets an organisation's cached subscription, so a plan Razorpay just confirmed (or ended)
+ * is in force for the next batch this isolate serves, not 30 seconds later. Other isolates
+ * still wait out their TTL.
+ */
+export function forgetSubscription(orgId: string): void {
+  subscriptionCache.delete(orgId);
+}
+
 async function subscriptionOf(services: Services, orgId: string) {
   const now = services.now();
   const cached = subscriptionCache.get(orgId);

@@ -11,6 +11,7 @@ import {
 } from "../db/schema";
 import { PLANS, type Plan, type PlanLimitsFull, planOf } from "../domain/billing/catalog";
 import { assertRole } from "./authorize";
+import { subscriptionRow } from "./billing-state";
 import type { Services } from "./container";
 import { getSubscription } from "./organization";
 import type { Principal } from "./principal";
@@ -53,17 +54,22 @@ export function listPlans() {
 
 export async function currentSubscription(services: Services, actor: User) {
   assertRole(actor, "viewer");
-  const subscription = await getSubscription(services, actor.orgId);
+  const [subscription, row] = await Promise.all([
+    getSubscription(services, actor.orgId),
+    subscriptionRow(services.db, actor.orgId),
+  ]);
   const plan = planOf(subscription.plan);
+  const paid = subscription.status === "active" || subscription.status === "past_due";
   return {
     ...subscription,
     plan: plan.id,
     plan_name: plan.name,
     limits: limitsView(plan.limits),
-    // Razorpay billing lands with the payment slice of this issue: nothing is bought yet
-    cancel_at_period_end: false,
-    razorpay_subscription_id: null,
-    razorpay_customer_id: null,
+    current_period_start: row?.currentPeriodStart ?? null,
+    // the machine's view, or a cancellation Razorpay accepted that no event has shown yet
+    cancel_at_period_end: Boolean(row?.cancelAtPeriodEnd || (paid && row?.cancelRequestedAt != null)),
+    razorpay_subscription_id: row?.razorpaySubscriptionId ?? null,
+    razorpay_customer_id: row?.razorpayCustomerId ?? null,
   };
 }
 

@@ -10,7 +10,7 @@ export interface EmailMessage {
   to: string;
   subject: string;
   body: string;
-  kind: "password_reset" | "invitation" | "trial_reminder" | "trial_expired" | "security";
+  kind: "password_reset" | "invitation" | "trial_reminder" | "trial_expired" | "security" | "billing";
 }
 
 export interface EmailProviderConfig {

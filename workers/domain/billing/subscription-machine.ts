@@ -147,3 +147,18 @@ export function applySubscriptionEvent(
 export function foldSubscriptionEvents(initial: BillingState, events: SubscriptionFacts[]): BillingState {
   return events.reduce((state, facts) => applySubscriptionEvent(state, facts).state, initial);
 }
+
+/**
+ * The state when a new Razorpay subscription is made for the organisation (an upgrade from a
+ * trial or free, or a new purchase after a cancellation): where it stands now becomes the base,
+ * and the version starts over, since the old subscription's events no longer apply to it.
+ */
+export function startSubscription(state: BillingState, subscriptionId: string): BillingState {
+  return {
+    ...state,
+    base: { status: state.status, plan: state.plan },
+    razorpaySubscriptionId: subscriptionId,
+    cancelAtPeriodEnd: false,
+    version: null,
+  };
+}

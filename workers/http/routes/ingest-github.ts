@@ -4,8 +4,6 @@ import {
   readGithubSignature,
 } from "../../auth/github-signature";
 import { DEPLOYMENT_EVENTS, githubDelivery, repositoryOf } from "../../domain/ingest/github/events";
-import { API_MAX_JSON_DEPTH, jsonDepth } from "../../domain/text/json-depth";
-import { parseWellFormedJson } from "../../domain/text/well-formed";
 import { ApiError } from "../../errors";
 import {
   githubRepositoryMapping,
@@ -15,6 +13,7 @@ import {
 import { ingestBatch } from "../../services/ingest";
 import { DocumentedRouter } from "../define-route";
 import { githubIngestQuery } from "../schemas/github";
+import { parseSignedJson } from "../signed-json";
 
 /**
  * GitHub webhooks: deployment_status and workflow_run deliveries become deployment events,
@@ -40,22 +39,6 @@ const invalidSignature = () =>
     "unauthorized",
     "The X-Hub-Signature-256 does not match: set the webhook's Secret in GitHub to the one Deployr made for this organisation (Settings > GitHub), and the Payload URL to the one shown there",
   );
-
-function parsePayload(body: Uint8Array): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    throw new ApiError("malformed_json", "The body is not UTF-8 JSON");
-  }
-  if (jsonDepth(text) > API_MAX_JSON_DEPTH)
-    throw new ApiError("bad_request", `The JSON body is nested deeper than ${API_MAX_JSON_DEPTH} levels`);
-  try {
-    return parseWellFormedJson(text);
-  } catch {
-    throw new ApiError("malformed_json", "The body is not valid JSON");
-  }
-}
 
 githubIngest.route(
   {
@@ -115,7 +98,7 @@ githubIngest.route(
         "Deployr reads GitHub's JSON payloads: in the webhook's settings on GitHub, choose Content type: application/json",
       );
     if (!event) throw new ApiError("bad_request", "Missing X-GitHub-Event: this is not a GitHub delivery");
-    const payload = parsePayload(body);
+    const payload = parseSignedJson(body);
 
     const repository = (DEPLOYMENT_EVENTS as readonly string[]).includes(event)
       ? repositoryOf(payload)

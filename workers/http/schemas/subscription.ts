@@ -27,6 +27,7 @@ export const currentSubscriptionSchema = subscriptionSchema.extend({
   plan: z.enum(PLAN_IDS),
   plan_name: z.string(),
   limits,
+  current_period_start: z.number().nullable().describe("epoch ms: the paid period's start"),
   cancel_at_period_end: z.boolean(),
   razorpay_subscription_id: z.string().nullable(),
   razorpay_customer_id: z.string().nullable(),
