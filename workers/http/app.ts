@@ -22,6 +22,7 @@ import { prometheus } from "./routes/ingest-prometheus";
 import { integrations } from "./routes/integrations";
 import { noise } from "./routes/noise";
 import { organization } from "./routes/organization";
+import { retention } from "./routes/retention";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhooks } from "./routes/slack-webhooks";
@@ -73,6 +74,7 @@ export const routeDocs: RouteDoc[] = [
   ...actions.docs,
   ...runbooks.docs,
   ...subscription.docs,
+  ...retention.docs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -132,6 +134,8 @@ export function createApp(
   app.route(integrations.prefix, integrations.app);
   app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
+  // before the subscription router, whose authentication would otherwise run for its path too
+  app.route(retention.prefix, retention.app);
   app.route(subscription.prefix, subscription.app);
   app.all("/api/*", notFoundJson);
   // before the native router, whose "*" authentication would otherwise run for these paths too
