@@ -46,9 +46,13 @@ export class MonitorRetention {
     );
   }
 
-  /** Drops what is past its retention, at most once a minute. */
-  prune(now = Date.now()): void {
-    if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
+  /**
+   * Drops what is past its retention, at most once a minute unless `force` (the nightly job, which
+   * must reach a monitor that no data wakes). Answers the rows of history removed (rollups and log
+   * minutes: what the plan's retention governs; the short windows below are the monitor's own).
+   */
+  prune(now = Date.now(), force = false): { rollups: number; log_minutes: number } {
+    if (!force && now - this.lastPruneAt < PRUNE_EVERY_MS) return { rollups: 0, log_minutes: 0 };
     this.lastPruneAt = now;
     // the newest row stays whatever its age, so ids keep growing (see raw_points in the schema)
     this.sql.exec(
@@ -56,8 +60,11 @@ export class MonitorRetention {
       now - RAW_RETENTION_MS,
     );
     const retentionMs = this.days() * DAY;
-    this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs);
-    this.sql.exec("DELETE FROM log_minutes WHERE minute < ?", now - retentionMs);
+    const rollups = this.sql.exec("DELETE FROM rollups WHERE minute < ?", now - retentionMs).rowsWritten;
+    const logMinutes = this.sql.exec(
+      "DELETE FROM log_minutes WHERE minute < ?",
+      now - retentionMs,
+    ).rowsWritten;
     this.sql.exec(
       "DELETE FROM logs WHERE (level NOT IN ('error', 'critical') AND ts < ?) OR ts < ?",
       now - LOG_RETENTION_MS,
@@ -73,5 +80,6 @@ export class MonitorRetention {
          SELECT fingerprint FROM external_alerts ORDER BY updated_at DESC LIMIT -1 OFFSET ?)`,
       MAX_EXTERNAL_ALERTS,
     );
+    return { rollups, log_minutes: logMinutes };
   }
 }

@@ -153,6 +153,15 @@ export function readMetrics(parts: MonitorParts, identity: MonitorIdentity, quer
   return { ok: true as const, series: queryMetrics(parts.sql, query) };
 }
 
+/** The nightly retention job's call: the plan's retention (with the identity) applied now. */
+export function pruneHistory(parts: MonitorParts, identity: MonitorIdentity, now: number) {
+  const bound = parts.tenant.bind(identity);
+  if (!bound.ok) return bound;
+  // rollups still pending in memory are written first, so what is pruned is what is stored
+  parts.series.checkpoint(true);
+  return { ok: true as const, removed: parts.retention.prune(now, true) };
+}
+
 export function readLogs(parts: MonitorParts, identity: MonitorIdentity, query: LogQuery) {
   const bound = parts.tenant.bind(identity);
   if (!bound.ok) return bound;

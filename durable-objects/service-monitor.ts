@@ -13,6 +13,7 @@ import {
   ingestLogs,
   ingestMetrics,
   type MonitorParts,
+  pruneHistory,
   readLogs,
   readMetrics,
 } from "./monitor-rpc";
@@ -135,6 +136,11 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
 
   async logs(identity: MonitorIdentity, query: LogQuery) {
     return readLogs(this.parts, identity, query);
+  }
+
+  /** History beyond the plan's retention (identity.retentionDays), removed now (the nightly job). */
+  async pruneHistory(identity: MonitorIdentity, now: number) {
+    return pruneHistory(this.parts, identity, now);
   }
 }
 

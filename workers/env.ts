@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ActionMessage, AnalysisMessage } from "./contracts/messages";
+import type { ActionMessage, AnalysisMessage, RetentionMessage } from "./contracts/messages";
 
 /** The Worker's bindings and variables (wrangler.toml, `.dev.vars`, Worker secrets). */
 export interface Env {
@@ -9,6 +9,7 @@ export interface Env {
   LIVE_HUB: DurableObjectNamespace<import("../durable-objects/live-hub").LiveHub>;
   ANALYSIS_QUEUE: Queue<AnalysisMessage>;
   ACTIONS_QUEUE: Queue<ActionMessage>;
+  RETENTION_QUEUE: Queue<RetentionMessage>;
   ASSETS?: Fetcher;
   /** Workers AI: bound in production only (it needs a Cloudflare account), so always optional. */
   AI?: Ai;

@@ -130,12 +130,19 @@ describe("ingest quotas", () => {
     expect(await storedPoints(agent.orgId, "quota")).toBe(0);
   });
 
-  it("refuses data for an expired subscription with 403", async () => {
+  it("takes data of an expired trial on the free plan's limits, its data kept", async () => {
     const agent = await registerAgent("Expired Co");
     await env.DB.prepare("UPDATE subscriptions SET status = 'expired' WHERE org_id = ?")
       .bind(agent.orgId)
       .run();
-    expectError(await ingest(agent, "metrics", [point()]), 403, "subscription_inactive");
+    const res = await ingest(agent, "metrics", [point()]);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.accepted).toBe(1);
+    const usage = await api("/api/subscription/usage", { token: agent.token });
+    expect(usage.body).toMatchObject({
+      plan: "free",
+      usage: { ingest_items_per_minute: { allowed: PLANS.free.limits.ingestItemsPerMinute } },
+    });
   });
 });
 

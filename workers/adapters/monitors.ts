@@ -27,6 +27,13 @@ export interface MonitorClient {
   ingestAlerts(orgId: string, service: string, alerts: ExternalAlert[]): Promise<AlertsResult>;
   metrics(orgId: string, service: string, query: MetricQuery): Promise<SeriesResult[] | null>;
   logs(orgId: string, service: string, query: LogQuery): Promise<LogLine[] | null>;
+  /** Removes the monitor's history beyond `retentionDays`; null when the monitor is another tenant's. */
+  pruneHistory(
+    orgId: string,
+    service: string,
+    retentionDays: number,
+    now: number,
+  ): Promise<{ rollups: number; log_minutes: number } | null>;
 }
 
 // idFromName hashes the name on every call: each isolate keeps the ids it has made (plain values),
@@ -69,6 +76,10 @@ export function monitorClient(namespace: DurableObjectNamespace<ServiceMonitor>)
     async logs(orgId, service, query) {
       const result = await stub(orgId, service).logs({ orgId, service }, query);
       return result.ok ? result.logs : null;
+    },
+    async pruneHistory(orgId, service, retentionDays, now) {
+      const result = await stub(orgId, service).pruneHistory({ orgId, service, retentionDays }, now);
+      return result.ok ? result.removed : null;
     },
   };
 }

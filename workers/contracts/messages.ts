@@ -25,6 +25,23 @@ export const actionMessageSchema = z.object({
 });
 export type ActionMessage = z.output<typeof actionMessageSchema>;
 
+/**
+ * `deployr-retention`: prune one page of an organisation's history (a page of one D1 table, or a
+ * page of its monitors), then queue the next page. `now` is when the night's run started, so
+ * every page of a run cuts at the same time; `step` numbers the pages, so a redelivered page is
+ * counted once (see jobs/retention.ts).
+ */
+export const retentionMessageSchema = z.object({
+  type: z.literal("retention.prune"),
+  org_id: z.string(),
+  run_id: z.string(),
+  now: z.number().int(),
+  step: z.number().int().min(0),
+  table: z.number().int().min(0),
+  after_service: z.string().nullable(),
+});
+export type RetentionMessage = z.output<typeof retentionMessageSchema>;
+
 /** A producer of one kind of message (a Queue binding, typed by what it carries). */
 export interface MessageQueue<M> {
   send(message: M): Promise<void>;
@@ -32,3 +49,6 @@ export interface MessageQueue<M> {
 
 export type AnalysisQueue = MessageQueue<AnalysisMessage>;
 export type ActionQueue = MessageQueue<ActionMessage>;
+export type RetentionQueue = MessageQueue<RetentionMessage> & {
+  sendBatch(messages: RetentionMessage[]): Promise<void>;
+};

@@ -844,3 +844,29 @@ export const runbookRuns = sqliteTable(
     index("runbook_runs_status_idx").on(t.status, t.resumeAt),
   ],
 );
+
+/**
+ * What the nightly retention job removed, per organisation and run (the run is the UTC day it
+ * started): counts per table, added to by each page, so a resumed or redelivered page adds only
+ * what it removed itself. `finishedAt` is set when the last page of the monitors is done.
+ */
+export const retentionRuns = sqliteTable(
+  "retention_runs",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    runId: text("run_id").notNull(),
+    retentionDays: integer("retention_days").notNull(),
+    /** rows older than this (ms) were removed */
+    cutoff: integer("cutoff").notNull(),
+    removed: text("removed", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    /** pages done: a page is counted by compare-and-set on it, so a redelivered page counts once */
+    step: integer("step").notNull().default(0),
+    /** where the next page starts (the table, the last service pruned), to resume from */
+    cursor: text("cursor", { mode: "json" }).$type<{ table: number; after_service: string | null }>(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.runId] })],
+);

@@ -25,6 +25,7 @@ import { noise } from "./routes/noise";
 import { organization } from "./routes/organization";
 import { razorpay } from "./routes/razorpay";
 import { razorpayWebhooks } from "./routes/razorpay-webhook";
+import { retention } from "./routes/retention";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhooks } from "./routes/slack-webhooks";
@@ -81,6 +82,7 @@ export const routeDocs: RouteDoc[] = [
   ...live.docs,
   ...razorpay.docs,
   ...razorpayWebhooks.docs,
+  ...retention.docs,
 ];
 
 export function openApiDocument(serverUrl: string) {
@@ -145,6 +147,8 @@ export function createApp(
   app.route(integrations.prefix, integrations.app);
   app.route(actions.prefix, actions.app);
   app.route(runbooks.prefix, runbooks.app);
+  // before the subscription router, whose authentication would otherwise run for its path too
+  app.route(retention.prefix, retention.app);
   app.route(subscription.prefix, subscription.app);
   app.route(live.prefix, live.app);
   app.route(razorpay.prefix, razorpay.app);

@@ -42,6 +42,7 @@ export const errorSchema = z.object({
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Malformed request (e.g. invalid JSON)",
   401: "Not authenticated, or the token or key is invalid or expired",
+  402: "A limit of the plan in force is reached (details names it: limits.<name>); upgrade to go on",
   403: "Authenticated but not allowed",
   404: "Not found (or not in your organisation)",
   409: "Conflicts with the current state",

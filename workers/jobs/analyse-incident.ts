@@ -16,7 +16,7 @@ import {
 import { inferActionKind, isExecutable } from "../domain/analysis/action-kinds";
 import { type AnalysisContext, analysisContextSchema } from "../domain/analysis/analysis-schema";
 import { bestMatch, type RuleMatch } from "../domain/analysis/rule-engine";
-import { planLimits } from "../domain/billing/plans";
+import { planInForce } from "../domain/billing/plan-in-force";
 import { suspicionCleared } from "../domain/correlation/suspicion";
 import { adjustedConfidence, rankActions } from "../domain/learning/q-policy";
 import { validateParams } from "../domain/remediation/catalog";
@@ -118,7 +118,14 @@ export async function analyseIncident(
   if (!stored) {
     const [org, subscription] = await db.batch([
       db.select({ aiOrder: organizations.aiOrder }).from(organizations).where(eq(organizations.id, orgId)),
-      db.select({ plan: subscriptions.plan }).from(subscriptions).where(eq(subscriptions.orgId, orgId)),
+      db
+        .select({
+          plan: subscriptions.plan,
+          status: subscriptions.status,
+          trialEndsAt: subscriptions.trialEndsAt,
+        })
+        .from(subscriptions)
+        .where(eq(subscriptions.orgId, orgId)),
     ]);
     const context = contextOf(message.context, incident);
     const outcome = await routeAnalysis(
@@ -129,7 +136,12 @@ export async function analyseIncident(
         timeoutMs: services.config.AI_TIMEOUT_MS,
       },
       ports.providersFor(org[0]?.aiOrder ?? "cloud_first"),
-      { orgId, aiCallsPerDay: planLimits(subscription[0]?.plan ?? "trial").aiCallsPerDay, context },
+      {
+        orgId,
+        // the plan in force: an ended trial gets free's allowance, then the rule base
+        aiCallsPerDay: planInForce(subscription[0], services.now()).plan.limits.aiAnalysesPerDay,
+        context,
+      },
     );
     const now = services.now();
     const row = {

@@ -6,6 +6,7 @@ import { resumeRunbookRuns } from "../services/runbook-runs";
 import { purgeSessions } from "../services/sessions";
 import { purgeSlackLinkProofs } from "../services/slack-identity";
 import { checkOutcomes } from "./outcome-check";
+import { startRetention } from "./retention";
 import { expireSubscriptions, sendTrialReminders } from "./subscription-jobs";
 
 export const CRON = {
@@ -49,7 +50,11 @@ const jobsByCron: Record<string, Record<string, Job>> = {
       ).length,
     }),
   },
-  [CRON.midnight]: { subscriptionExpiry: async (s) => ({ expired: await expireSubscriptions(s) }) },
+  [CRON.midnight]: {
+    subscriptionExpiry: async (s) => ({ expired: await expireSubscriptions(s) }),
+    // after expiry, so a trial that ended today is pruned to free's retention tonight
+    retention: async (s) => startRetention(s),
+  },
   [CRON.nineAm]: { trialReminders: async (s) => ({ sent: await sendTrialReminders(s) }) },
 };
 

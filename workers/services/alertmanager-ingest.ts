@@ -49,7 +49,7 @@ export async function ingestAlertmanager(
   const byIndex = new Map<number, ExternalAlert>(alerts.map((a) => [a.index, a]));
   const outcomes: AlertmanagerAnswer["alerts"] = [];
   const resolved: { id: string; service: string }[] = [];
-  await store(services, orgId, { accepted: alerts, rejected: [] }, async (service, list) => {
+  const stored = await store(services, orgId, { accepted: alerts, rejected: [] }, async (service, list) => {
     const result = await services.monitors.ingestAlerts(orgId, service, list);
     if (result.ok) {
       for (const outcome of result.alerts)
@@ -57,6 +57,16 @@ export async function ingestAlertmanager(
       for (const id of result.resolvedIncidents) resolved.push({ id, service });
     }
     return result;
+  });
+  // alerts of services beyond the plan's count: refused with the limit named, by their own index
+  const overLimit: AlertRefusal[] = stored.rejected.map((r) => {
+    const alert = alerts[r.index]!;
+    return {
+      index: alert.index,
+      fingerprint: alert.fingerprint,
+      alertname: alert.alertname,
+      reason: r.errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+    };
   });
   outcomes.sort((a, b) => a.index - b.index);
   const incidents = new Map<string, AlertmanagerAnswer["incidents"][number]>();
@@ -85,8 +95,8 @@ export async function ingestAlertmanager(
     });
   }
   return {
-    accepted: alerts.length,
-    rejected: refused,
+    accepted: stored.accepted,
+    rejected: [...refused, ...overLimit].sort((a, b) => a.index - b.index),
     alerts: outcomes,
     incidents: [...incidents.values()],
     warnings,

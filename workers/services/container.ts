@@ -9,7 +9,7 @@ import { type LiveFeed, liveFeed } from "../adapters/live-feed";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
 import { RazorpayClient } from "../adapters/razorpay/client";
 import { SlackClient } from "../adapters/slack/slack-client";
-import type { ActionQueue } from "../contracts/messages";
+import type { ActionQueue, RetentionQueue } from "../contracts/messages";
 import { type AppConfig, type Env, loadConfig } from "../env";
 import type { Principal } from "./principal";
 
@@ -38,6 +38,8 @@ export interface Services {
   razorpay: RazorpayClient | null;
   /** approved action runs go here to be executed (the actions queue) */
   actions: ActionQueue;
+  /** the nightly retention job's pages (the retention queue) */
+  retention: RetentionQueue;
   /** verified API keys of this isolate; revoking a key evicts it here */
   keys: KeyCache<Extract<Principal, { kind: "api_key" }>>;
   /** tells the organisation's open dashboards what changed */
@@ -79,6 +81,14 @@ export function createServices(env: Env, now: () => number = Date.now): Services
     actions: {
       send: async (message) => {
         await env.ACTIONS_QUEUE.send(message);
+      },
+    },
+    retention: {
+      send: async (message) => {
+        await env.RETENTION_QUEUE.send(message);
+      },
+      sendBatch: async (messages) => {
+        if (messages.length > 0) await env.RETENTION_QUEUE.sendBatch(messages.map((body) => ({ body })));
       },
     },
     keys: verifiedKeys,

@@ -6,6 +6,7 @@ import { GitHubActionsExecutor } from "../adapters/executors/github-executor";
 import { KubernetesExecutor } from "../adapters/executors/kubernetes-executor";
 import { WebhookExecutor } from "../adapters/executors/webhook-executor";
 import { integrations } from "../db/schema";
+import { countBreach } from "../domain/billing/limits";
 import { checkOutboundUrl } from "../domain/notify/outbound-url";
 import {
   type CatalogEntry,
@@ -17,6 +18,8 @@ import { ApiError } from "../errors";
 import type { ExecutorKindName, executorBodies } from "../http/schemas/executors";
 import type { RequestMeta, Services } from "./container";
 import { deleteIntegration, loadSealed, saveSealed } from "./integrations";
+import { assertWithinPlan, planInForceOf } from "./plan-in-force";
+import { executorKindsUsed } from "./plan-usage";
 import type { Principal } from "./principal";
 
 type Input<K extends ExecutorKindName> = z.output<(typeof executorBodies)[K]>;
@@ -40,6 +43,12 @@ export async function saveExecutor<K extends ExecutorKindName>(
   input: Input<K>,
   meta: RequestMeta,
 ) {
+  // a kind already set up is being changed, not added: only a new one counts against the plan
+  const [{ plan }, kinds] = await Promise.all([
+    planInForceOf(services, actor.orgId),
+    executorKindsUsed(services, actor.orgId),
+  ]);
+  if (!kinds.includes(kind)) assertWithinPlan(countBreach(plan, "actionExecutors", kinds.length));
   let settings: Record<string, string>;
   let secret: Record<string, string>;
   if (kind === "webhook") {

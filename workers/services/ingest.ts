@@ -1,10 +1,9 @@
-import { eq, sql } from "drizzle-orm";
 import type { IngestResult, SuppressedAnomaly } from "../../durable-objects/service-monitor";
 import type { PlanContext } from "../adapters/monitors";
 import { consumeQuota } from "../adapters/quota-meter";
-import { newId, sha256Hex } from "../auth/tokens";
-import { deployments, environments, services as servicesTable, subscriptions } from "../db/schema";
-import { ingestAllowed, planLimits, type SubscriptionStatus } from "../domain/billing/plans";
+import { sha256Hex } from "../auth/tokens";
+import { deployments } from "../db/schema";
+import { planInForce, type SubscriptionFactsRow } from "../domain/billing/plan-in-force";
 import type { Anomaly } from "../domain/detection/anomaly";
 import {
   type DeploymentEvent,
@@ -15,6 +14,8 @@ import {
 } from "../domain/ingest/items";
 import { ApiError } from "../errors";
 import type { Services } from "./container";
+import { limitError, subscriptionFacts } from "./plan-in-force";
+import { type Admission, admitServices } from "./service-admission";
 
 export const MAX_ITEMS_PER_REQUEST = 5_000;
 export type IngestKind = "metrics" | "logs" | "deployment";
@@ -28,9 +29,11 @@ export interface IngestResponse {
   >;
 }
 
-// Subscriptions change rarely; each isolate remembers them briefly instead of reading D1 per batch.
+// Subscriptions change rarely; each isolate remembers the row briefly instead of reading D1 per
+// batch. The plan in force is worked out from it at every call, so a trial falls to free at the
+// minute it ends; a change of the row (a payment, a cancellation) is seen within the TTL.
 const SUBSCRIPTION_TTL_MS = 30_000;
-const subscriptionCache = new Map<string, { plan: string; status: SubscriptionStatus; until: number }>();
+const subscriptionCache = new Map<string, { row: SubscriptionFactsRow | null; until: number }>();
 
 /**
  * Forgets an organisation's cached subscription, so a plan Razorpay just confirmed (or ended)
@@ -41,98 +44,37 @@ export function forgetSubscription(orgId: string): void {
   subscriptionCache.delete(orgId);
 }
 
-async function subscriptionOf(services: Services, orgId: string) {
+async function subscriptionOf(services: Services, orgId: string): Promise<SubscriptionFactsRow | null> {
   const now = services.now();
   const cached = subscriptionCache.get(orgId);
-  if (cached && cached.until > now) return cached;
-  const row = await services.db
-    .select({ plan: subscriptions.plan, status: subscriptions.status })
-    .from(subscriptions)
-    .where(eq(subscriptions.orgId, orgId))
-    .get();
-  const entry = {
-    plan: row?.plan ?? "trial",
-    status: row?.status ?? "expired",
-    until: now + SUBSCRIPTION_TTL_MS,
-  };
-  subscriptionCache.set(orgId, entry);
-  return entry;
+  if (cached && cached.until > now) return cached.row;
+  const row = await subscriptionFacts(services, orgId);
+  subscriptionCache.set(orgId, { row, until: now + SUBSCRIPTION_TTL_MS });
+  return row;
 }
 
 /**
- * Refuses the batch when the subscription is inactive or the organisation's per-minute allowance
- * is spent; otherwise answers what the monitors need to know of the plan.
+ * Refuses the batch when the organisation's per-minute allowance is spent; otherwise answers the
+ * plan in force. An ended trial or a lapsed subscription ingests on free's limits, its data kept.
  */
 export async function enforceQuota(services: Services, orgId: string, items: number): Promise<PlanContext> {
-  const subscription = await subscriptionOf(services, orgId);
-  if (!ingestAllowed(subscription.status)) {
-    throw new ApiError(
-      "subscription_inactive",
-      `The subscription is ${subscription.status}; choose a plan to send data again`,
-    );
-  }
-  const limit = planLimits(subscription.plan);
+  const { plan } = planInForce(await subscriptionOf(services, orgId), services.now());
+  const { ingestItemsPerMinute, retentionDays } = plan.limits;
   const state = await consumeQuota(
     services.limiter,
     `ingest:${orgId}`,
-    { limit: limit.ingestItemsPerMinute, windowMs: 60_000 },
+    { limit: ingestItemsPerMinute, windowMs: 60_000 },
     items,
     services.now(),
   );
   if (!state.allowed) {
     throw new ApiError(
       "rate_limited",
-      `The ${subscription.plan} plan accepts ${limit.ingestItemsPerMinute} items per minute; retry after the window`,
+      `The ${plan.name} plan accepts ${ingestItemsPerMinute} items per minute; retry after the window`,
       { retryAfterSeconds: state.retryAfterSeconds },
     );
   }
-  return { retentionDays: limit.retentionDays };
-}
-
-// Registration is an idempotent upsert: each isolate repeats it at most once a minute per service.
-const REGISTRATION_TTL_MS = 60_000;
-const registeredAt = new Map<string, number>();
-
-/** Services and environments exist from their first data on; last_seen_at moves at most once a minute. */
-async function registerServices(services: Services, orgId: string, all: Map<string, Set<string>>) {
-  const now = services.now();
-  const fresh = (name: string, env: string) =>
-    now - (registeredAt.get(`${orgId}|${name}|${env}`) ?? 0) < REGISTRATION_TTL_MS;
-  const seen = new Map(
-    [...all.entries()].filter(([name, envs]) => [...envs].some((env) => !fresh(name, env))),
-  );
-  if (seen.size === 0) return;
-  const statements = [...seen.entries()].flatMap(([name, envs]) => [
-    services.db
-      .insert(servicesTable)
-      .values({ id: newId("svc"), orgId, name, firstSeenAt: now, lastSeenAt: now })
-      .onConflictDoUpdate({
-        target: [servicesTable.orgId, servicesTable.name],
-        set: { lastSeenAt: now },
-        setWhere: sql`${servicesTable.lastSeenAt} < ${now - 60_000}`,
-      })
-      .returning({ name: servicesTable.name, firstSeenAt: servicesTable.firstSeenAt }),
-    ...[...envs].map((env) =>
-      services.db
-        .insert(environments)
-        .values({ orgId, service: name, name: env, firstSeenAt: now })
-        .onConflictDoNothing(),
-    ),
-  ]);
-  const [first, ...rest] = statements;
-  const results: unknown[] = first ? await services.db.batch([first, ...rest]) : [];
-  for (const [name, envs] of seen) for (const env of envs) registeredAt.set(`${orgId}|${name}|${env}`, now);
-  // a service's first data: an onboarding dashboard waiting for it moves on
-  const created = results
-    .flatMap((r) => (Array.isArray(r) ? (r as { name?: string; firstSeenAt?: number }[]) : []))
-    .filter((row) => row.firstSeenAt === now && typeof row.name === "string");
-  for (const row of created)
-    await services.live.publish(orgId, {
-      topic: "service",
-      id: row.name!,
-      action: "first_data",
-      service: row.name!,
-    });
+  return { retentionDays };
 }
 
 type Sender<T> = (service: string, list: T[]) => Promise<IngestResult>;
@@ -144,7 +86,8 @@ export async function store<T extends { service: string; environment: string }>(
   partition: Partition<T>,
   send: Sender<T>,
 ): Promise<IngestResponse> {
-  const { accepted, rejected } = partition;
+  const { accepted } = partition;
+  const rejected = [...partition.rejected];
   if (accepted.length === 0) {
     throw new ApiError("validation_failed", "No item in the batch is valid", {
       details: rejected
@@ -152,11 +95,12 @@ export async function store<T extends { service: string; environment: string }>(
         .flatMap((r) => r.errors.map((e) => ({ path: `${r.index}.${e.path}`, message: e.message }))),
     });
   }
-  const groups = groupByService(accepted);
+  const allGroups = groupByService(accepted);
   const seen = new Map(
-    [...groups.entries()].map(([name, list]) => [name, new Set(list.map((i) => i.environment))]),
+    [...allGroups.entries()].map(([name, list]) => [name, new Set(list.map((i) => i.environment))]),
   );
-  await registerServices(services, orgId, seen);
+  const admission = await admitServices(services, orgId, seen);
+  const groups = refuseServices(allGroups, admission, partition, rejected);
   const results = await Promise.all(
     [...groups.entries()].map(async ([service, list]) => [service, await send(service, list)] as const),
   );
@@ -170,7 +114,40 @@ export async function store<T extends { service: string; environment: string }>(
       incident_ids: result.incidentIds,
     };
   }
-  return { accepted: accepted.length, rejected, services: byService };
+  const stored = [...groups.values()].reduce((n, list) => n + list.length, 0);
+  return { accepted: stored, rejected, services: byService };
+}
+
+/**
+ * Takes the items of services beyond the plan's count out of the batch, each listed as refused
+ * (by its index in the request) with the limit named; the rest goes on. When nothing is left, the
+ * batch is a 402, the same answer as every other limit.
+ */
+function refuseServices<T extends { service: string }>(
+  groups: Map<string, T[]>,
+  admission: Admission,
+  partition: Partition<T>,
+  rejected: Rejection[],
+): Map<string, T[]> {
+  if (admission.refused.size === 0) return groups;
+  const breach = admission.breach ?? {
+    path: "limits.services",
+    message: "The plan's count of services is reached",
+    allowed: 0,
+    used: 0,
+  };
+  if ([...groups.keys()].every((name) => admission.refused.has(name))) throw limitError(breach);
+  // accepted items keep their order: their request indexes are the ones not rejected by validation
+  const invalid = new Set(partition.rejected.map((r) => r.index));
+  let index = 0;
+  for (const item of partition.accepted) {
+    while (invalid.has(index)) index++;
+    if (admission.refused.has(item.service))
+      rejected.push({ index, errors: [{ path: breach.path, message: breach.message }] });
+    index++;
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  return new Map([...groups].filter(([name]) => !admission.refused.has(name)));
 }
 
 /**

@@ -3,12 +3,11 @@ import { AiQuota } from "../adapters/db/ai-state";
 import type { SlackTarget } from "../adapters/slack/slack-client";
 import { open, seal } from "../auth/secret-box";
 import { actionRuns, integrations, memberships, organizations, slackUserLinks } from "../db/schema";
-import { planLimits } from "../domain/billing/plans";
 import { checkSlackUrl, maskWebhookUrl } from "../domain/notify/outbound-url";
 import { ApiError, notFound } from "../errors";
 import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
-import { getSubscription } from "./organization";
+import { planInForceOf } from "./plan-in-force";
 import type { Principal } from "./principal";
 
 const PURPOSE = "deployr/integrations/v1";
@@ -262,7 +261,7 @@ export async function aiSettingsOf(services: Services, orgId: string, workersAiB
       .from(organizations)
       .where(eq(organizations.id, orgId))
       .get(),
-    getSubscription(services, orgId),
+    planInForceOf(services, orgId),
     new AiQuota(services.db, services.now).usedToday(orgId),
   ]);
   return {
@@ -273,7 +272,7 @@ export async function aiSettingsOf(services: Services, orgId: string, workersAiB
       rules: { configured: true, model: "deployr-rules-v1" },
     },
     quota: {
-      calls_per_day: planLimits(subscription.plan).aiCallsPerDay,
+      calls_per_day: subscription.plan.limits.aiAnalysesPerDay,
       used_today: used.calls,
       tokens_today: used.tokens,
     },

@@ -8,6 +8,7 @@ import {
   organizations,
   serviceAutonomy,
 } from "../db/schema";
+import { featureBreach, policyWithinPlan, usesAutonomousMode } from "../domain/billing/limits";
 import { rankActions } from "../domain/learning/q-policy";
 import { catalogEntry, type PreconditionFacts, unmetPreconditions } from "../domain/remediation/catalog";
 import { sourcesOf } from "../domain/remediation/run-state";
@@ -15,6 +16,7 @@ import { type AutonomyPolicy, DEFAULT_POLICY, decideExecution } from "../domain/
 import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import { learnedValues } from "./learning";
+import { assertWithinPlan, planInForceOf } from "./plan-in-force";
 import type { Principal } from "./principal";
 
 export async function autonomyPolicy(
@@ -38,6 +40,8 @@ export async function saveAutonomyPolicy(
   meta: RequestMeta,
 ): Promise<AutonomyPolicy> {
   assertRole(actor, "admin");
+  if (usesAutonomousMode(policy))
+    assertWithinPlan(featureBreach((await planInForceOf(services, actor.orgId)).plan, "autonomousMode"));
   const row = { orgId: actor.orgId, service, policy, updatedBy: actor.userId, updatedAt: services.now() };
   await services.db.batch([
     services.db
@@ -160,8 +164,9 @@ export async function applyAutonomy(
   // What runs on its own is ranked by the learned value alone: no exploration here.
   const values = await learnedValues(services, orgId, proposed[0]?.pattern ?? "unclassified");
   const ordered = rankActions(proposed, values, { explore: false });
-  const [policy, org, history] = await Promise.all([
+  const [stored, inForce, org, history] = await Promise.all([
     autonomyPolicy(services, orgId, service),
+    planInForceOf(services, orgId),
     services.db
       .select({ tz: organizations.timezone, paused: organizations.actionsPausedAt })
       .from(organizations)
@@ -169,6 +174,9 @@ export async function applyAutonomy(
       .get(),
     recentRuns(services, orgId, service, now),
   ]);
+  // a plan without autonomous mode (a downgrade, an ended trial) has a person approve instead, at once
+  const policy = policyWithinPlan(stored, inForce.plan);
+  const capped = policy !== stored;
   const facts = await preconditionFacts(services, orgId, incidentId, service, environment);
   const approved: string[] = [];
   let runningOnService = history.runningOnService;
@@ -209,7 +217,12 @@ export async function applyAutonomy(
             decisionReason: "all safety rails held",
             policyReasons: [],
           }
-        : { status: target, policyReasons: decision.reasons };
+        : {
+            status: target,
+            policyReasons: capped
+              ? [`the ${inForce.plan.name} plan does not include autonomous mode`, ...decision.reasons]
+              : decision.reasons,
+          };
     const moved = await services.db
       .update(actionRuns)
       .set({ ...set, updatedAt: now })

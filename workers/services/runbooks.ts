@@ -1,10 +1,13 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { newId } from "../auth/tokens";
 import { incidents, runbookRuns, runbooks } from "../db/schema";
+import { countBreach } from "../domain/billing/limits";
 import { parseRunbook, type TriggerSubject, triggersMatch } from "../domain/runbooks/runbook-schema";
 import { ApiError, notFound } from "../errors";
 import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
+import { assertWithinPlan, planInForceOf } from "./plan-in-force";
+import { runbooksUsed } from "./plan-usage";
 import type { Principal } from "./principal";
 import { advanceRunbookRun } from "./runbook-runs";
 
@@ -64,6 +67,8 @@ export async function createRunbook(
 ) {
   assertRole(actor, "member");
   const definition = parsedOrThrow(input.source);
+  const { plan } = await planInForceOf(services, actor.orgId);
+  assertWithinPlan(countBreach(plan, "runbooks", await runbooksUsed(services, actor.orgId)));
   const now = services.now();
   const row = {
     id: newId("rbk"),

@@ -1,4 +1,4 @@
-import { partitionItems } from "../domain/ingest/items";
+import { partitionItems, type Rejection } from "../domain/ingest/items";
 import type { Converted, Refusal } from "../domain/ingest/standard/converted";
 import type { ConvertedLogs } from "../domain/ingest/standard/otlp-logs";
 import type { Services } from "./container";
@@ -43,8 +43,11 @@ export async function ingestConvertedMetrics(
   const rejectedAt = new Set(partition.rejected.map((r) => r.index));
   let next = 0;
   let writtenHistogramPoints = 0;
+  /** the point index of each accepted item */
+  const acceptedAt: number[] = [];
   points.forEach((point, index) => {
     if (rejectedAt.has(index)) return;
+    acceptedAt.push(index);
     const accepted = partition.accepted[next++]!;
     if (point.cumulative) accepted.cumulative = true;
     if (point.buckets) accepted.buckets = point.buckets;
@@ -60,12 +63,24 @@ export async function ingestConvertedMetrics(
     else byReason.set(key, { source, reason, count: 1 });
   }
   refused.push(...byReason.values());
-  if (partition.accepted.length > 0) {
-    await store(services, orgId, { accepted: partition.accepted, rejected: [] }, (service, list) =>
-      services.monitors.ingestMetrics(orgId, service, list, plan),
-    );
-  }
-  return { written: partition.accepted.length, writtenHistogramPoints, refused, noValue: converted.noValue };
+  if (partition.accepted.length === 0)
+    return { written: 0, writtenHistogramPoints, refused, noValue: converted.noValue };
+  const result = await store(
+    services,
+    orgId,
+    { accepted: partition.accepted, rejected: [] },
+    (service, list) => services.monitors.ingestMetrics(orgId, service, list, plan),
+  );
+  // points of services beyond the plan's count: one refusal per series, the limit as the reason
+  const overLimit = refusalsOf(result.rejected, (i) => sources[points[acceptedAt[i]!]!.source]!);
+  refused.push(...overLimit);
+  const lostHistogramPoints = result.rejected.filter((r) => points[acceptedAt[r.index]!]!.histogram).length;
+  return {
+    written: result.accepted,
+    writtenHistogramPoints: writtenHistogramPoints - lostHistogramPoints,
+    refused,
+    noValue: converted.noValue,
+  };
 }
 
 /**
@@ -90,11 +105,29 @@ export async function ingestConvertedLogs(
       count: 1,
     });
   }
-  if (partition.accepted.length > 0)
-    await store(services, orgId, { accepted: partition.accepted, rejected: [] }, (service, list) =>
-      services.monitors.ingestLogs(orgId, service, list, plan),
-    );
-  return { written: partition.accepted.length, refused };
+  if (partition.accepted.length === 0) return { written: 0, refused };
+  const result = await store(
+    services,
+    orgId,
+    { accepted: partition.accepted, rejected: [] },
+    (service, list) => services.monitors.ingestLogs(orgId, service, list, plan),
+  );
+  refused.push(...refusalsOf(result.rejected, (i) => `logs of ${partition.accepted[i]!.service}`));
+  return { written: result.accepted, refused };
+}
+
+/** Items store() refused (services beyond the plan's count), grouped by source and reason. */
+function refusalsOf(rejected: Rejection[], sourceOf: (acceptedIndex: number) => string): Refusal[] {
+  const grouped = new Map<string, Refusal>();
+  for (const r of rejected) {
+    const source = sourceOf(r.index);
+    const reason = r.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+    const key = `${source}\u0000${reason}`;
+    const known = grouped.get(key);
+    if (known) known.count++;
+    else grouped.set(key, { source, reason, count: 1 });
+  }
+  return [...grouped.values()];
 }
 
 /** "12 samples not stored: http_x{job="a"}: no service ...; (and 3 more)" — for the sender's log. */

@@ -1,19 +1,13 @@
-import { and, count, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { AiQuota } from "../adapters/db/ai-state";
-import {
-  integrations,
-  invitations,
-  memberships,
-  rateLimits,
-  runbooks,
-  serviceAutonomy,
-  services as servicesTable,
-} from "../db/schema";
-import { PLANS, type Plan, type PlanLimitsFull, planOf } from "../domain/billing/catalog";
+import { rateLimits } from "../db/schema";
+import { PLANS, type Plan, type PlanLimitsFull } from "../domain/billing/catalog";
+import { planInForce } from "../domain/billing/plan-in-force";
 import { assertRole } from "./authorize";
 import { subscriptionRow } from "./billing-state";
 import type { Services } from "./container";
 import { getSubscription } from "./organization";
+import { autonomousModeUsed, executorKindsUsed, runbooksUsed, seatsUsed, servicesUsed } from "./plan-usage";
 import type { Principal } from "./principal";
 
 /**
@@ -48,6 +42,14 @@ export function planView(plan: Plan) {
   };
 }
 
+/** The limits that apply now: an ended trial or a lapsed subscription shows free's. */
+function inForce(subscription: { plan: string; status: string; trial_ends_at: number | null }, now: number) {
+  return planInForce(
+    { plan: subscription.plan, status: subscription.status, trialEndsAt: subscription.trial_ends_at },
+    now,
+  ).plan;
+}
+
 export function listPlans() {
   return Object.values(PLANS).map(planView);
 }
@@ -58,7 +60,7 @@ export async function currentSubscription(services: Services, actor: User) {
     getSubscription(services, actor.orgId),
     subscriptionRow(services.db, actor.orgId),
   ]);
-  const plan = planOf(subscription.plan);
+  const plan = inForce(subscription, services.now());
   const paid = subscription.status === "active" || subscription.status === "past_due";
   return {
     ...subscription,
@@ -80,59 +82,22 @@ export async function subscriptionUsage(services: Services, actor: User) {
   const { db } = services;
   const now = services.now();
   const subscription = await getSubscription(services, orgId);
-  const plan = planOf(subscription.plan);
+  const plan = inForce(subscription, now);
   const window = Math.floor(now / 60_000) * 60_000;
-  const one = async <T extends { n: number }>(query: Promise<T | undefined>) => (await query)?.n ?? 0;
-  const [serviceCount, minute, ai, members, pending, runbookCount, executors, autonomous] = await Promise.all(
-    [
-      one(db.select({ n: count() }).from(servicesTable).where(eq(servicesTable.orgId, orgId)).get()),
-      one(
-        db
-          .select({ n: rateLimits.count })
-          .from(rateLimits)
-          .where(and(eq(rateLimits.key, `ingest:${orgId}`), eq(rateLimits.windowStart, window)))
-          .get(),
-      ),
-      new AiQuota(db, services.now).usedToday(orgId),
-      one(db.select({ n: count() }).from(memberships).where(eq(memberships.orgId, orgId)).get()),
-      one(
-        db
-          .select({ n: count() })
-          .from(invitations)
-          .where(
-            and(
-              eq(invitations.orgId, orgId),
-              isNull(invitations.acceptedAt),
-              isNull(invitations.revokedAt),
-              gt(invitations.expiresAt, now),
-            ),
-          )
-          .get(),
-      ),
-      one(db.select({ n: count() }).from(runbooks).where(eq(runbooks.orgId, orgId)).get()),
-      one(
-        db
-          .select({ n: count() })
-          .from(integrations)
-          .where(
-            and(
-              eq(integrations.orgId, orgId),
-              inArray(integrations.kind, ["webhook", "github_actions", "kubernetes", "cloudflare"]),
-            ),
-          )
-          .get(),
-      ),
-      db
-        .select({ policy: serviceAutonomy.policy })
-        .from(serviceAutonomy)
-        .where(eq(serviceAutonomy.orgId, orgId))
-        .all(),
-    ],
-  );
-  // autonomous mode is in use when a service runs fixes on its own anywhere
-  const autonomousInUse = autonomous.some(
-    ({ policy }) => policy.mode === "autonomous" || Object.values(policy.environments).includes("autonomous"),
-  );
+  const [serviceCount, minute, ai, seats, runbookCount, executors, autonomousInUse] = await Promise.all([
+    servicesUsed(services, orgId),
+    db
+      .select({ n: rateLimits.count })
+      .from(rateLimits)
+      .where(and(eq(rateLimits.key, `ingest:${orgId}`), eq(rateLimits.windowStart, window)))
+      .get()
+      .then((row) => row?.n ?? 0),
+    new AiQuota(db, services.now).usedToday(orgId),
+    seatsUsed(services, orgId),
+    runbooksUsed(services, orgId),
+    executorKindsUsed(services, orgId).then((kinds) => kinds.length),
+    autonomousModeUsed(services, orgId),
+  ]);
   const l = plan.limits;
   return {
     plan: plan.id,
@@ -143,7 +108,7 @@ export async function subscriptionUsage(services: Services, actor: User) {
       retention_days: { used: null, allowed: l.retentionDays },
       ai_analyses_per_day: { used: ai.calls, allowed: l.aiAnalysesPerDay },
       // a pending invitation holds a seat: accepting it must not break the limit
-      seats: { used: members + pending, allowed: l.seats },
+      seats: { used: seats, allowed: l.seats },
       runbooks: { used: runbookCount, allowed: l.runbooks },
       autonomous_mode: { used: autonomousInUse, allowed: l.autonomousMode },
       action_executors: { used: executors, allowed: l.actionExecutors },

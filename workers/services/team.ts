@@ -3,12 +3,15 @@ import { hashPassword } from "../auth/password";
 import { newId, randomToken, sha256Hex } from "../auth/tokens";
 import { invitations, memberships, organizations, users } from "../db/schema";
 import { canAssignRole, canRemoveMember, leavesOrgWithoutOwner, type Role } from "../domain/auth/roles";
+import { countBreach } from "../domain/billing/limits";
 import { ApiError, forbidden, notFound } from "../errors";
 import { describeUser } from "./accounts";
 import { assertRole } from "./authorize";
 import type { RequestMeta, Services } from "./container";
 import { assertStrongPassword, normalizeEmail } from "./credentials";
 import { checkPasswordGuarded } from "./password-guard";
+import { assertWithinPlan, planInForceOf } from "./plan-in-force";
+import { pendingInvitationOf, seatsUsed } from "./plan-usage";
 import type { Principal } from "./principal";
 import { issueSession } from "./sessions";
 
@@ -123,6 +126,9 @@ export async function createInvitation(
     .where(eq(users.email, email))
     .get();
   if (existingMember) throw new ApiError("conflict", "This person is already a member");
+  // a pending invitation holds a seat; one to the same address is replaced, so it is not counted
+  const { plan } = await planInForceOf(services, actor.orgId);
+  assertWithinPlan(countBreach(plan, "seats", await seatsUsed(services, actor.orgId, email)));
 
   const now = services.now();
   // A new invitation to the same address replaces the pending one.
@@ -182,14 +188,7 @@ export async function listInvitations(services: Services, orgId: string) {
       created_at: invitations.createdAt,
     })
     .from(invitations)
-    .where(
-      and(
-        eq(invitations.orgId, orgId),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, services.now()),
-      ),
-    )
+    .where(pendingInvitationOf(orgId, services.now()))
     .orderBy(desc(invitations.createdAt));
 }
 

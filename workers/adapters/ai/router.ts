@@ -1,6 +1,7 @@
 import { type Analysis, type AnalysisContext, analysisSchema } from "../../domain/analysis/analysis-schema";
 import { reviewAnswer } from "../../domain/analysis/answer-review";
 import { buildPrompt, estimateTokens, extractJson } from "../../domain/analysis/prompt";
+import { withQuotaNote } from "../../domain/analysis/quota-note";
 import { analyseWithRules } from "../../domain/analysis/rule-engine";
 import { MAX_RETRIES } from "../../domain/resilience/backoff";
 import { allowsCall, recordFailure, recordSuccess } from "../../domain/resilience/circuit-breaker";
@@ -166,7 +167,9 @@ export async function routeAnalysis(
   }
 
   const started = deps.now();
-  const analysis = analyseWithRules(request.context);
+  const rules = analyseWithRules(request.context);
+  // beyond the plan's allowance the rule base answers, and the analysis says so
+  const analysis = quotaLeft ? rules : withQuotaNote(rules, request.aiCallsPerDay);
   attempts.push({
     provider: "rules",
     model: RULES_MODEL,

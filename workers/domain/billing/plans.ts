@@ -1,6 +1,7 @@
-import { type Plan, planOf } from "./catalog";
-
-/** The trial, subscription statuses and the limits the hot paths read; prices and plans are in catalog.ts. */
+/**
+ * The trial and the subscription statuses; prices and limits are in catalog.ts, and the plan whose
+ * limits apply at a moment is plan-in-force.ts.
+ */
 export const TRIAL_DAYS = 14;
 /** Days before the trial ends on which the owners get a reminder, latest last. */
 export const TRIAL_REMINDER_DAYS = [3, 1] as const;
@@ -47,26 +48,4 @@ export function nextSubscriptionStatus(
     return "expired";
   }
   return null;
-}
-
-/** What the ingest path, retention and analysis read of a plan (the catalogue has the rest). */
-export interface PlanLimits {
-  ingestItemsPerMinute: number;
-  retentionDays: number;
-  /** model calls for root-cause analysis per UTC day; beyond it the rule base answers */
-  aiCallsPerDay: number;
-}
-
-function limitsOf(plan: Plan): PlanLimits {
-  const { ingestItemsPerMinute, retentionDays, aiAnalysesPerDay } = plan.limits;
-  return { ingestItemsPerMinute, retentionDays, aiCallsPerDay: aiAnalysesPerDay };
-}
-
-/** A stored plan name's limits: an old name reads as its successor, an unknown one as free. */
-export function planLimits(plan: string): PlanLimits {
-  return limitsOf(planOf(plan));
-}
-
-export function ingestAllowed(status: SubscriptionStatus): boolean {
-  return status === "trialing" || status === "active" || status === "past_due";
 }

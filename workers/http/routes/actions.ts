@@ -136,7 +136,7 @@ actions
       params: autonomyParams,
       body: autonomyBody,
       success: { status: 200, description: "Saved" },
-      errors: [400, 401, 403, 404, 422],
+      errors: [400, 401, 402, 403, 404, 422],
     },
     async (c) => {
       const { service } = c.req.valid("param");

@@ -92,7 +92,7 @@ alertmanager.route(
       description: "Taken: what became of each alert and each incident, and each alert refused and why",
       schema: answer,
     },
-    errors: [400, 401, 403, 413, 415, 422, 503],
+    errors: [400, 401, 402, 403, 413, 415, 422, 503],
   },
   async (c) => {
     let body: unknown;

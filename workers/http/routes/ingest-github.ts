@@ -72,7 +72,7 @@ githubIngest.route(
       description:
         "ping: {ok: true, zen}; a deployment: {event, deployment, accepted, rejected, services}; 202 {ignored, reason} for the rest",
     },
-    errors: [400, 401, 403, 413, 415, 422, 429],
+    errors: [400, 401, 402, 403, 413, 415, 422, 429],
   },
   async (c) => {
     const services = c.get("services");

@@ -171,7 +171,7 @@ function exportDoc(signal: "metrics" | "logs", message: string, field: string) {
       status: 200,
       description: `${message}Response, in the request's encoding: empty when all was stored, else partialSuccess.${field} and errorMessage`,
     },
-    errors: [400, 401, 403, 413, 415, 429, 503],
+    errors: [400, 401, 402, 403, 413, 415, 429, 503],
   } satisfies Omit<RouteSpec<undefined, undefined, undefined>, "summary">;
 }
 

@@ -83,7 +83,7 @@ prometheus.route(
       description:
         "Every sample stored (staleness markers and NaN samples carry no value and are not kept). 2.0 answers X-Prometheus-Remote-Write-Samples-Written and -Histograms-Written.",
     },
-    errors: [400, 401, 403, 413, 415, 429],
+    errors: [400, 401, 402, 403, 413, 415, 429],
   },
   async (c) => {
     const request = decode(c, new Uint8Array(await c.req.arrayBuffer()));

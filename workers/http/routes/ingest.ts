@@ -66,7 +66,7 @@ for (const kind of ["metrics", "logs", "deployment"] as const satisfies IngestKi
       // the handler reads the text itself: invalid items are listed in the answer, not a 422
       documentedBody: ingestBodies[kind],
       success: { status: 200, description: "Stored; refused items listed by index", schema: ingestResponse },
-      errors: [400, 401, 403, 409, 413, 415, 422, 429],
+      errors: [400, 401, 402, 403, 409, 413, 415, 422, 429],
     },
     async (c) => {
       const services = c.get("services");

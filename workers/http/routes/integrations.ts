@@ -62,7 +62,7 @@ integrations
         "Configure an executor. webhook {url, signing_secret}; github_actions {repository, workflow, ref, token}; kubernetes {api_url, namespace, token}; cloudflare {zone_id, api_token}. Secrets are stored encrypted.",
       params: executorKindParams,
       success: { status: 200, description: "Saved" },
-      errors: [400, 401, 403, 422],
+      errors: [400, 401, 402, 403, 422],
     },
     // the body's schema depends on the kind in the path: validated here, not by a declared `body`
     async (c) => {

@@ -78,7 +78,7 @@ runbooks
       summary: "Create a runbook from YAML (422 lists problems with line and column)",
       body: createBody,
       success: { status: 201, description: "Created" },
-      errors: [400, 401, 403, 422],
+      errors: [400, 401, 402, 403, 422],
     },
     async (c) => {
       const runbook = await createRunbook(c.get("services"), actor(c), c.req.valid("json"), c.get("meta"));

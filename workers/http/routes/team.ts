@@ -106,7 +106,7 @@ team
         description: "Invited; the token is shown once",
         schema: createdInvitationSchema,
       },
-      errors: [400, 401, 403, 409, 422],
+      errors: [400, 401, 402, 403, 409, 422],
     },
     async (c) => {
       const actor = userPrincipal(c.get("principal"));
