@@ -153,6 +153,8 @@ export const subscriptions = sqliteTable("subscriptions", {
   /** the created_at (s) and life-rank of the event the state came from: last writer wins */
   billingVersionAt: integer("billing_version_at"),
   billingVersionRank: integer("billing_version_rank"),
+  /** what the event of that version said: ties within a second and a rank are ordered by it */
+  billingVersionKey: text("billing_version_key"),
   /** bumped by every billing write: the compare-and-set that keeps two webhooks from both writing */
   billingRevision: integer("billing_revision").notNull().default(0),
   updatedAt: integer("updated_at").notNull(),

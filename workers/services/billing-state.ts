@@ -24,7 +24,7 @@ export function billingStateOf(row: SubscriptionRow): BillingState {
     version:
       row.billingVersionAt === null || row.billingVersionRank === null
         ? null
-        : { at: row.billingVersionAt, rank: row.billingVersionRank },
+        : { at: row.billingVersionAt, rank: row.billingVersionRank, key: row.billingVersionKey },
   };
 }
 
@@ -41,6 +41,7 @@ export function billingColumns(state: BillingState) {
     cancelAtPeriodEnd: state.cancelAtPeriodEnd,
     billingVersionAt: state.version?.at ?? null,
     billingVersionRank: state.version?.rank ?? null,
+    billingVersionKey: state.version?.key ?? null,
   };
 }
 

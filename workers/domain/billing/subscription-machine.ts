@@ -64,8 +64,12 @@ export interface BillingState {
   periodStart: number | null;
   periodEnd: number | null;
   cancelAtPeriodEnd: boolean;
-  /** the version of this state: the created_at (s) and life-rank of the event it came from */
-  version: { at: number; rank: number } | null;
+  /**
+   * the version of this state: the created_at (s) and life-rank of the event it came from, and
+   * what the event said (two different events of one rank in one second are ordered by it, so
+   * the outcome never depends on which arrived first)
+   */
+  version: Version | null;
 }
 
 export interface SubscriptionFacts {
@@ -102,8 +106,30 @@ const RANK: Record<SubscriptionEvent, number> = {
   "subscription.cancelled": 8,
 };
 
-const newer = (a: { at: number; rank: number }, b: BillingState["version"]) =>
-  b === null || a.at > b.at || (a.at === b.at && a.rank > b.rank);
+export interface Version {
+  at: number;
+  rank: number;
+  /** absent in states saved before it existed: any content then counts as newer at a tie */
+  key?: string | null;
+}
+
+/** What an event says, as one comparable string: equal only for the same event told twice. */
+function contentKey(facts: SubscriptionFacts): string {
+  return JSON.stringify([
+    facts.event,
+    facts.entityStatus,
+    facts.subscriptionId,
+    facts.plan,
+    facts.currentStart,
+    facts.currentEnd,
+    facts.endsAtCycleEnd,
+  ]);
+}
+
+const newer = (a: Version, b: BillingState["version"]) =>
+  b === null ||
+  a.at > b.at ||
+  (a.at === b.at && (a.rank > b.rank || (a.rank === b.rank && (a.key ?? "") > (b.key ?? ""))));
 
 /**
  * The state after one subscription event, and what to do about it. An event that is not newer
@@ -114,7 +140,7 @@ export function applySubscriptionEvent(
   state: BillingState,
   facts: SubscriptionFacts,
 ): { state: BillingState; effects: Effect[] } {
-  const version = { at: facts.at, rank: RANK[facts.event] };
+  const version = { at: facts.at, rank: RANK[facts.event], key: contentKey(facts) };
   if (!newer(version, state.version)) return { state, effects: [] };
   // everything below comes from the event and the base alone, so arrival order cannot matter
   const mapped = STATUS[facts.entityStatus];
