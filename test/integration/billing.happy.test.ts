@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { PLANS } from "../../workers/domain/billing/catalog";
 import { RAZORPAY_TEST } from "../support/razorpay-payloads";
 import { api, registerTenant } from "./harness";
-import { eventually, ingest, registerAgent, steadyPoints } from "./ingest-harness";
+import { awayFromMinuteEnd, eventually, ingest, registerAgent, steadyPoints } from "./ingest-harness";
 import { buyPro, checkout, current, deliver, razorpayStep, upgrade } from "./razorpay-harness";
 
 /** The owners' billing mail, once `count` have gone out (they are sent after the webhook's answer). */
@@ -90,9 +90,13 @@ describe("buying a plan through Razorpay", () => {
     await env.DB.prepare("UPDATE subscriptions SET status = 'expired' WHERE org_id = ?")
       .bind(agent.orgId)
       .run();
-    const points = steadyPoints("api", "latency_ms", 2, 5, 1);
-    // the isolate now remembers the expired subscription for 30 seconds
-    expect((await ingest(agent, "metrics", points)).status).toBe(403);
+    await awayFromMinuteEnd();
+    // lapsed: free's allowance, which this isolate now remembers for 30 seconds
+    const allowance = PLANS.free.limits.ingestItemsPerMinute;
+    const full = await ingest(agent, "metrics", steadyPoints("api", "latency_ms", allowance, 5, 1));
+    expect(full.status, JSON.stringify(full.body).slice(0, 300)).toBe(200);
+    const points = steadyPoints("api", "latency_ms", 2, 5, 2);
+    expect((await ingest(agent, "metrics", points)).status).toBe(429);
     await buyPro(agent);
     const after = await ingest(agent, "metrics", points);
     expect(after.status, JSON.stringify(after.body)).toBe(200);

@@ -22,8 +22,9 @@ describe("Razorpay's events in any order", () => {
       "stale",
       "stale",
     ]);
+    // a cancelled subscription leaves the organisation on free (the plan in force), data kept
     expect(await current(owner)).toMatchObject({
-      plan: "pro",
+      plan: "free",
       status: "cancelled",
       cancel_at_period_end: false,
     });
