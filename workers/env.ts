@@ -36,6 +36,8 @@ export interface Env {
   RAZORPAY_PLAN_PRO?: string;
   RAZORPAY_PLAN_ENTERPRISE?: string;
   RAZORPAY_TIMEOUT_MS?: string;
+  /** Razorpay Checkout's script (a stand-in's in the browser tests) */
+  RAZORPAY_CHECKOUT_URL?: string;
   /** ms between a monitor's checkpoints of series states and rollups (default 1000) */
   MONITOR_CHECKPOINT_MS?: string;
   /** seconds an opened incident's analysis waits at most to gather evidence (default 30) */
@@ -72,6 +74,7 @@ const configSchema = z.object({
   RAZORPAY_PLAN_PRO: z.string().startsWith("plan_").optional(),
   RAZORPAY_PLAN_ENTERPRISE: z.string().startsWith("plan_").optional(),
   RAZORPAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  RAZORPAY_CHECKOUT_URL: z.url().default("https://checkout.razorpay.com/v1/checkout.js"),
   ALLOW_INSECURE_OUTBOUND: z
     .enum(["true", "false"])
     .default("false")

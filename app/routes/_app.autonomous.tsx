@@ -16,8 +16,10 @@ import {
 } from "../../workers/services/remediation";
 import { listServiceHealth } from "../../workers/services/service-health";
 import { FormAlert, formatTime } from "../components/form-controls";
+import { PlanLimitNote } from "../components/plan-limit-note";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure } from "../lib/forms";
+import { planRoom } from "../lib/plan-room.server";
 import { requestMeta } from "../lib/services.server";
 
 export const meta: MetaFunction = () => [{ title: "Autonomous Mode · Deployr" }];
@@ -30,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     isAdmin: hasRole(principal.role, "admin"),
     paused: await actionsPausedState(services, principal.orgId),
     services: health.map((s, i) => ({ ...s, policy: policies[i] as AutonomyPolicy })),
+    autonomyLimit: await planRoom(services, principal.orgId, "autonomousMode"),
   };
 }
 
@@ -74,7 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Autonomous() {
-  const { services, paused, isAdmin } = useLoaderData<typeof loader>();
+  const { services, paused, isAdmin, autonomyLimit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -86,6 +89,7 @@ export default function Autonomous() {
             confidence above 80, inside the allowed hours, under the hourly limit and cooldown; everything
             else waits for approval.
           </p>
+          <PlanLimitNote breach={autonomyLimit} />
         </div>
         {isAdmin ? (
           <Form method="post">
@@ -147,8 +151,10 @@ export default function Autonomous() {
                         <input type="hidden" name="service" value={s.name} />
                         <select name="mode" defaultValue={s.policy.mode} aria-label={`Mode of ${s.name}`}>
                           {MODES.map((m) => (
-                            <option key={m} value={m}>
+                            // a plan without autonomous mode keeps it visible, not choosable
+                            <option key={m} value={m} disabled={m === "autonomous" && autonomyLimit !== null}>
                               {m}
+                              {m === "autonomous" && autonomyLimit !== null ? " (not in this plan)" : ""}
                             </option>
                           ))}
                         </select>

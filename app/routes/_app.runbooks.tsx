@@ -17,8 +17,10 @@ import {
   startRunbook,
 } from "../../workers/services/runbooks";
 import { DecisionButtons, FormAlert, formatTime } from "../components/form-controls";
+import { PlanLimitNote } from "../components/plan-limit-note";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure } from "../lib/forms";
+import { planRoom } from "../lib/plan-room.server";
 import { requestMeta } from "../lib/services.server";
 
 export const meta: MetaFunction = () => [{ title: "Runbooks · Deployr" }];
@@ -40,7 +42,7 @@ on_failure:
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
-  const [list, runs] = await Promise.all([
+  const [list, runs, runbookLimit] = await Promise.all([
     listRunbooks(services, principal.orgId),
     services.db
       .select()
@@ -48,8 +50,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       .where(eq(runbookRuns.orgId, principal.orgId))
       .orderBy(desc(runbookRuns.createdAt))
       .limit(20),
+    planRoom(services, principal.orgId, "runbooks"),
   ]);
   return {
+    runbookLimit,
     runbooks: list,
     runs: runs.map(runView),
     canEdit: hasRole(principal.role, "member"),
@@ -89,7 +93,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Runbooks() {
-  const { runbooks, runs, canEdit, example } = useLoaderData<typeof loader>();
+  const { runbooks, runs, canEdit, example, runbookLimit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const problems = result && "problems" in result ? result.problems : [];
   return (
@@ -163,6 +167,7 @@ export default function Runbooks() {
       {canEdit ? (
         <section className="card">
           <h2>New runbook</h2>
+          <PlanLimitNote breach={runbookLimit} />
           <Form method="post" className="stack">
             <input type="hidden" name="intent" value="create" />
             <textarea
@@ -181,7 +186,9 @@ export default function Runbooks() {
                 ))}
               </ul>
             ) : null}
-            <button type="submit">Save runbook</button>
+            <button type="submit" disabled={runbookLimit !== null}>
+              Save runbook
+            </button>
           </Form>
         </section>
       ) : null}

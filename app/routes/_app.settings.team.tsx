@@ -17,8 +17,10 @@ import {
   revokeInvitation,
 } from "../../workers/services/team";
 import { Field, FormAlert, formatTime, RoleSelect } from "../components/form-controls";
+import { PlanLimitNote } from "../components/plan-limit-note";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure, parseForm } from "../lib/forms";
+import { planRoom } from "../lib/plan-room.server";
 import { requestMeta } from "../lib/services.server";
 
 export const meta: MetaFunction = () => [{ title: "Team · Deployr" }];
@@ -32,6 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     isAdmin,
     members: await listMembers(services, principal.orgId),
     invitations: isAdmin ? await listInvitations(services, principal.orgId) : [],
+    seatLimit: isAdmin ? await planRoom(services, principal.orgId, "seats") : null,
   };
 }
 
@@ -75,7 +78,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Team() {
-  const { me, role, isAdmin, members, invitations } = useLoaderData<typeof loader>();
+  const { me, role, isAdmin, members, invitations, seatLimit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const acceptUrl = result && "acceptUrl" in result ? String(result.acceptUrl) : null;
   return (
@@ -140,6 +143,7 @@ export default function Team() {
       {isAdmin ? (
         <section className="card">
           <h2>Invite someone</h2>
+          <PlanLimitNote breach={seatLimit} />
           <Form method="post" className="inline">
             <input type="hidden" name="intent" value="invite" />
             <Field
@@ -153,7 +157,9 @@ export default function Team() {
               Role
               <RoleSelect id="invite-role" name="role" defaultValue="member" allowOwner={role === "owner"} />
             </label>
-            <button type="submit">Send invitation</button>
+            <button type="submit" disabled={seatLimit !== null}>
+              Send invitation
+            </button>
           </Form>
           {invitations.length > 0 ? (
             <table style={{ marginTop: 16 }}>

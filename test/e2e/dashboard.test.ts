@@ -55,6 +55,26 @@ afterEach(async (context) => {
   }
 });
 
+/** Two hours of normal latency and error ratio for `service`, then both jump to `value`. */
+function incidentData(service: string, value: number) {
+  const end = Date.now() - 3 * 60_000;
+  const history = ["latency_ms", "error_ratio"].flatMap((metric, m) =>
+    Array.from({ length: 120 }, (_, i) => ({
+      timestamp: end - (120 - i) * 60_000,
+      metric_name: metric,
+      value: 100 + ((i * 7 + m) % 5) - 2,
+      labels: { service },
+    })),
+  );
+  const spike = ["latency_ms", "error_ratio"].map((metric) => ({
+    timestamp: Date.now() - 2 * 60_000,
+    metric_name: metric,
+    value,
+    labels: { service },
+  }));
+  return { history, spike };
+}
+
 async function signIn(page: Page, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel("E-mail").fill(email);
@@ -66,6 +86,8 @@ async function signIn(page: Page, email: string, password: string) {
 describe("the dashboard in a real browser", () => {
   let ownerPage: Page;
   let inviteLink = "";
+  /** the ingest key the owner made in the dashboard */
+  let agentKey = "";
 
   it("signs up a new organisation and lands in the Control Center", async () => {
     ownerPage = await (await browser.newContext()).newPage();
@@ -103,6 +125,7 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.getByLabel("Name", { exact: true }).fill("e2e-agent");
     await ownerPage.getByRole("button", { name: "Create key" }).click();
     const secret = (await ownerPage.getByTestId("new-key").textContent())?.trim() ?? "";
+    agentKey = secret;
     expect(secret).toMatch(/^dpl_[0-9A-Za-z]{43}$/);
     await ownerPage.getByTestId("key-e2e-agent").waitFor();
     // the snippets carry this Deployr's endpoint and the new key, for each kind of agent
@@ -147,21 +170,7 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/control-center-services.png`, fullPage: true });
 
     // Two hours of normal traffic, then both metrics jump: the incident shows up in the dashboard.
-    const end = Date.now() - 3 * 60_000;
-    const history = ["latency_ms", "error_ratio"].flatMap((metric, m) =>
-      Array.from({ length: 120 }, (_, i) => ({
-        timestamp: end - (120 - i) * 60_000,
-        metric_name: metric,
-        value: 100 + ((i * 7 + m) % 5) - 2,
-        labels: { service: "payments" },
-      })),
-    );
-    const spike = ["latency_ms", "error_ratio"].map((metric) => ({
-      timestamp: Date.now() - 2 * 60_000,
-      metric_name: metric,
-      value: 900,
-      labels: { service: "payments" },
-    }));
+    const { history, spike } = incidentData("payments", 900);
     // the agent goes on sending: two minutes of data past the spike, the analysis has its evidence
     const after = ["latency_ms", "error_ratio"].map((metric) => ({
       timestamp: Date.now(),
@@ -221,6 +230,28 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.goto(`${baseUrl}/settings/integrations`);
     await ownerPage.getByTestId("alerts").getByText("outbox").first().waitFor();
     expect(await ownerPage.getByTestId("slack-status").textContent()).toContain("Not connected");
+  });
+
+  it("shows a new incident on an open page without a reload (the live feed)", async () => {
+    await ownerPage.goto(`${baseUrl}/incidents`);
+    await ownerPage.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
+    const rows = await ownerPage.locator('[data-testid^="incident-"]').count();
+    const { history, spike } = incidentData("inventory", 950);
+    for (const body of [history, spike]) {
+      const res = await fetch(`${baseUrl}/ingest/metrics`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${agentKey}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+    }
+    // no reload, no navigation: the feed tells the page and the page re-reads its loader
+    await ownerPage.waitForFunction(
+      (before) => document.querySelectorAll('[data-testid^="incident-"]').length > before,
+      rows,
+      { timeout: 10_000 },
+    );
+    expect(await ownerPage.locator('[data-testid^="incident-"]', { hasText: "inventory" }).count()).toBe(1);
   });
 
   it("invites a teammate who accepts and joins the organisation", async () => {
@@ -301,6 +332,22 @@ describe("the dashboard in a real browser", () => {
       await ownerPage.getByRole("heading", { level: 1, name: label }).waitFor();
     }
     expect(await ownerPage.getByTestId("plan").textContent()).toBe("trial");
+  });
+
+  it("upgrades to Pro through Razorpay Checkout and sees the plan change once the webhook lands", async () => {
+    await ownerPage.goto(`${baseUrl}/billing`);
+    expect(await ownerPage.getByTestId("plan").textContent()).toBe("trial");
+    expect(await ownerPage.getByTestId("usage-services").textContent()).toMatch(/^\d+ of 50$/);
+    await ownerPage.getByTestId("plan-pro").getByRole("button", { name: "Upgrade to Pro" }).click();
+    // the stand-in's Checkout pays, its handler's answer is verified, then Razorpay's webhooks
+    // arrive and the live feed re-reads the page: no reload
+    await ownerPage.getByTestId("plan").getByText("pro", { exact: true }).waitFor({ timeout: 15_000 });
+    expect(await ownerPage.getByTestId("status").textContent()).toBe("active");
+    await ownerPage
+      .getByTestId("payments")
+      .getByText(/captured/)
+      .waitFor();
+    await ownerPage.screenshot({ path: `${SCREENSHOTS}/billing.png`, fullPage: true });
   });
 
   it("saves a runbook after showing its YAML problems by line, and dry-runs it", async () => {

@@ -1,4 +1,6 @@
 import type { TestProject } from "vitest/node";
+import { type MockRazorpayOptions, startMockRazorpay } from "../support/mock-razorpay";
+import { RAZORPAY_TEST } from "../support/razorpay-payloads";
 import { startWranglerDev } from "../support/wrangler-dev";
 
 declare module "vitest" {
@@ -7,9 +9,27 @@ declare module "vitest" {
   }
 }
 
-/** The whole product under wrangler dev for the browser tests, stopped afterwards. */
+/**
+ * The whole product under wrangler dev for the browser tests, stopped afterwards, with a local
+ * Razorpay (API, Checkout's script, signed webhooks delivered to this Worker) for the upgrade.
+ */
 export default async function setup(project: TestProject) {
-  const worker = await startWranglerDev("e2e-state");
+  // the webhook URL is known once the Worker has its port: the stand-in reads it at delivery
+  const razorpayOptions: MockRazorpayOptions = {};
+  const razorpay = await startMockRazorpay(razorpayOptions);
+  const worker = await startWranglerDev("e2e-state", {
+    RAZORPAY_API_BASE: `${razorpay.url}/v1`,
+    RAZORPAY_CHECKOUT_URL: `${razorpay.url}/checkout.js`,
+    RAZORPAY_KEY_ID: RAZORPAY_TEST.keyId,
+    RAZORPAY_KEY_SECRET: RAZORPAY_TEST.keySecret,
+    RAZORPAY_WEBHOOK_SECRET: RAZORPAY_TEST.webhookSecret,
+    RAZORPAY_PLAN_PRO: RAZORPAY_TEST.planPro,
+    RAZORPAY_PLAN_ENTERPRISE: RAZORPAY_TEST.planEnterprise,
+  });
+  razorpayOptions.webhookUrl = `${worker.baseUrl}/webhooks/razorpay`;
   project.provide("baseUrl", worker.baseUrl);
-  return () => worker.stop();
+  return async () => {
+    await worker.stop();
+    await razorpay.close();
+  };
 }

@@ -63,6 +63,24 @@ function razorpayError(description: string, field: string | null = null) {
   };
 }
 
+/**
+ * Checkout's script as a page loads it (`new Razorpay(options).open()`), for the browser test:
+ * instead of a payment form it plays the customer paying (POST /__checkout/:id, which signs the
+ * handler's answer and delivers the webhooks) and calls `options.handler` with what Razorpay's
+ * Checkout would hand it, or `options.modal.ondismiss` when that fails.
+ */
+function checkoutScript(origin: string): string {
+  return `window.Razorpay = function (options) {
+  this.open = function () {
+    fetch(${JSON.stringify(origin)} + "/__checkout/" + encodeURIComponent(options.subscription_id), { method: "POST" })
+      .then(function (r) { if (!r.ok) throw new Error("checkout " + r.status); return r.json(); })
+      .then(function (answer) { options.handler(answer.handler); })
+      .catch(function () { if (options.modal && options.modal.ondismiss) options.modal.ondismiss(); });
+  };
+};
+`;
+}
+
 function freshState() {
   const now = Math.floor(Date.now() / 1000);
   const plan = (id: string, name: string, amount: number) => ({
@@ -143,6 +161,12 @@ export async function startMockRazorpay(options: MockRazorpayOptions = {}): Prom
         return json(200, { ok: true });
       }
       if (req.method === "GET" && path === "/__received") return json(200, state.received);
+      // the dashboard's page calls the Checkout stand-in from its own origin
+      res.setHeader("access-control-allow-origin", "*");
+      if (req.method === "GET" && path === "/checkout.js")
+        return res
+          .writeHead(200, { "content-type": "text/javascript" })
+          .end(checkoutScript(`http://${req.headers.host}`));
       const step = /^\/__(subscriptions|checkout)\/(sub_\w+)(?:\/(\w+))?$/.exec(path);
       if (req.method === "POST" && step) {
         const subscription = state.subscriptions.get(step[2] ?? "");

@@ -208,6 +208,12 @@ async function applySubscription(
           event: webhook.event,
         },
       });
+    // an open Billing view (waiting for this after Checkout) re-reads at once
+    await services.live.publish(row.orgId, {
+      topic: "subscription",
+      id: reading.entity.id,
+      action: webhook.event,
+    });
     return { outcome: "applied", orgId: row.orgId, effects };
   }
   throw new ApiError(

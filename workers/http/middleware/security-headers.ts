@@ -19,7 +19,34 @@ const common: SecureHeadersOptions = {
   xXssProtection: "0",
 };
 
-const build = (production: boolean) => ({
+/**
+ * Razorpay Checkout on the Billing page: its script, the frame it opens (api.razorpay.com) and
+ * what it calls. Only that page gets them; every other page keeps 'self' only.
+ */
+function checkoutSources(checkoutUrl: string) {
+  const origin = new URL(checkoutUrl).origin;
+  return {
+    script: [origin],
+    frame: [origin, "https://api.razorpay.com", "https://checkout.razorpay.com"],
+    connect: [origin, "https://lumberjack.razorpay.com"],
+  };
+}
+
+const dashboardPolicy = (extra: ReturnType<typeof checkoutSources> | null) => ({
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", NONCE, ...(extra?.script ?? [])],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "data:"],
+  connectSrc: ["'self'", ...(extra?.connect ?? [])],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  ...(extra ? { frameSrc: extra.frame } : {}),
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+});
+
+const build = (production: boolean, checkoutUrl: string) => ({
   // JSON and nothing else: no script, no frame, no form may act in its name
   api: secureHeaders({
     ...common,
@@ -30,22 +57,28 @@ const build = (production: boolean) => ({
   dashboard: secureHeaders({
     ...common,
     strictTransportSecurity: production ? ONE_YEAR : false,
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", NONCE],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", "data:"],
-      connectSrc: ["'self'"],
-      fontSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
+    contentSecurityPolicy: dashboardPolicy(null),
+  }),
+  billing: secureHeaders({
+    ...common,
+    strictTransportSecurity: production ? ONE_YEAR : false,
+    contentSecurityPolicy: dashboardPolicy(checkoutSources(checkoutUrl)),
   }),
 });
 
-const policies = { production: build(true), other: build(false) };
+const DEFAULT_CHECKOUT = "https://checkout.razorpay.com/v1/checkout.js";
+/** per (production, Checkout URL): built once per isolate */
+const policies = new Map<string, ReturnType<typeof build>>();
+
+function policiesFor(production: boolean, checkoutUrl: string) {
+  const key = `${production}|${checkoutUrl}`;
+  let set = policies.get(key);
+  if (!set) {
+    set = build(production, checkoutUrl);
+    policies.set(key, set);
+  }
+  return set;
+}
 
 /**
  * Security headers on every response (hono/secure-headers): a strict policy for the API
@@ -53,6 +86,16 @@ const policies = { production: build(true), other: build(false) };
  * production only (a local http://localhost must stay reachable).
  */
 export const securityHeaders: MiddlewareHandler<AppEnv> = (c: Context<AppEnv>, next) => {
-  const set = c.env.ENVIRONMENT === "production" ? policies.production : policies.other;
-  return API_PATH.test(c.req.path) ? set.api(c, next) : set.dashboard(c, next);
+  const set = policiesFor(c.env.ENVIRONMENT === "production", checkoutUrlOf(c.env.RAZORPAY_CHECKOUT_URL));
+  if (API_PATH.test(c.req.path)) return set.api(c, next);
+  return c.req.path === "/billing" ? set.billing(c, next) : set.dashboard(c, next);
 };
+
+/** A Checkout URL that is not a URL falls back to Razorpay's (the config check reports it). */
+function checkoutUrlOf(value: string | undefined): string {
+  try {
+    return new URL(value ?? DEFAULT_CHECKOUT).href;
+  } catch {
+    return DEFAULT_CHECKOUT;
+  }
+}
