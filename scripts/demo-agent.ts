@@ -1,17 +1,23 @@
 /**
- * npm run demo:agent — a pretend agent for the local product started by `npm start`.
- * Sends two hours of normal traffic for a "checkout" service (latency, error ratio, logs),
- * a deployment, then the failure that follows it, and prints what Deployr made of it.
- *   DEPLOYR_URL (default http://localhost:8787), DEPLOYR_KEY (default: the seeded demo key)
+ * npm run demo (or demo:agent) — a pretend agent. Sends two hours of normal traffic for a
+ * "checkout" service (latency, error ratio, logs), a deployment, then the failure that follows
+ * it, and prints what Deployr made of it and where to see it.
+ *   --url URL      the Deployr to send to (default DEPLOYR_URL, else http://localhost:8787)
+ *   --key KEY      an ingest API key of the organisation to fill (default DEPLOYR_KEY, else the
+ *                  seeded demo organisation's key)
+ *   --service NAME another service name, for a second story in the same organisation
  */
 import { DEMO } from "./demo-fixture";
 
-const BASE = process.env.DEPLOYR_URL ?? "http://localhost:8787";
-const KEY = process.env.DEPLOYR_KEY ?? DEMO.apiKey;
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+const BASE = (flag("url") ?? process.env.DEPLOYR_URL ?? "http://localhost:8787").replace(/\/+$/, "");
+const KEY = flag("key") ?? process.env.DEPLOYR_KEY ?? DEMO.apiKey;
 const MINUTE = 60_000;
-// `npm run demo:agent -- --service payments` sends the story for another service.
-const serviceFlag = process.argv.indexOf("--service");
-const SERVICE = serviceFlag > 0 ? (process.argv[serviceFlag + 1] ?? "checkout") : "checkout";
+const SERVICE = flag("service") ?? "checkout";
 
 let seed = 7;
 function jitter(): number {
@@ -50,7 +56,17 @@ function metrics(at: number, latency: number, errorRatio: number) {
   ];
 }
 
+/** Whose key this is: the organisation the story lands in (its name, from the key itself). */
+async function organisationOfKey(): Promise<{ org_id: string; org_name?: string }> {
+  const res = await fetch(`${BASE}/api/whoami`, { headers: { authorization: `Bearer ${KEY}` } });
+  const body = (await res.json()) as { org_id?: string; org_name?: string; error?: { message: string } };
+  if (!res.ok || !body.org_id)
+    throw new Error(`${BASE} does not take this key (${res.status}): ${body.error?.message ?? ""}`);
+  return { org_id: body.org_id, org_name: body.org_name };
+}
+
 async function main() {
+  const org = await organisationOfKey();
   const now = Date.now();
   const start = now - 125 * MINUTE;
   console.log(`Sending two hours of normal "${SERVICE}" traffic to ${BASE} ...`);
@@ -102,7 +118,15 @@ async function main() {
       ? `\nIncident opened: ${[...new Set(incidents)].join(", ")}`
       : `\nNo incident opened: ${SERVICE} already alerted recently (a series rests after an alert, and an open incident takes later anomalies). Try \`npm run demo:agent -- --service ${SERVICE}-2\`.`,
   );
-  console.log(`Open the dashboard at ${BASE} (${DEMO.email} / ${DEMO.password}).`);
+  const where = [...new Set(incidents)][0]
+    ? `${BASE}/incidents/${[...new Set(incidents)][0]}`
+    : `${BASE}/incidents`;
+  // the organisation the key belongs to, not the demo's (unless it is the demo's key)
+  console.log(
+    KEY === DEMO.apiKey
+      ? `Open ${where} and sign in as ${DEMO.email} / ${DEMO.password}.`
+      : `Open ${where} and sign in as a member of "${org.org_name ?? org.org_id}".`,
+  );
 }
 
 main().catch((error) => {

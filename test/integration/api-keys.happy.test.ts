@@ -86,6 +86,8 @@ describe("authenticating with an API key", () => {
     expect(viaBearer.body).toEqual({
       kind: "api_key",
       org_id: owner.orgId,
+      // an agent (or `npm run demo --key`) can say which organisation it fills
+      org_name: "Acme Inc",
       key_id: created.body.id,
       scopes: ["ingest"],
     });

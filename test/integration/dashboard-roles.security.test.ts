@@ -471,6 +471,39 @@ const FORMS: FormCase[] = [
     },
   },
   {
+    name: "/get-started create-key",
+    minRole: "admin",
+    prepare: async (org) => ({
+      path: "/get-started",
+      fields: { intent: "create-key" },
+      changed: () =>
+        exists("SELECT 1 FROM api_keys WHERE org_id = ? AND name = 'first-agent'", org.owner.orgId),
+    }),
+  },
+  {
+    name: "/get-started test-event",
+    minRole: "member",
+    prepare: async (org) => ({
+      path: "/get-started",
+      fields: { intent: "test-event" },
+      changed: () =>
+        exists("SELECT 1 FROM services WHERE org_id = ? AND name = 'deployr-test-event'", org.owner.orgId),
+    }),
+  },
+  {
+    name: "/billing upgrade",
+    minRole: "admin",
+    prepare: async (org) => ({
+      path: "/billing",
+      fields: { intent: "upgrade", plan: "pro" },
+      changed: () =>
+        exists(
+          "SELECT 1 FROM subscriptions WHERE org_id = ? AND razorpay_subscription_id IS NOT NULL",
+          org.owner.orgId,
+        ),
+    }),
+  },
+  {
     name: "/settings profile (one's own)",
     minRole: "viewer",
     prepare: async (org) => {
