@@ -91,7 +91,7 @@ describe("buying a plan through Razorpay", () => {
       .bind(agent.orgId)
       .run();
     await awayFromMinuteEnd();
-    // lapsed: free's allowance, which this isolate now remembers for 30 seconds
+    // lapsed: free's allowance, which this isolate now remembers for a few seconds
     const allowance = PLANS.free.limits.ingestItemsPerMinute;
     const full = await ingest(agent, "metrics", steadyPoints("api", "latency_ms", allowance, 5, 1));
     expect(full.status, JSON.stringify(full.body).slice(0, 300)).toBe(200);

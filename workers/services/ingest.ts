@@ -31,13 +31,15 @@ export interface IngestResponse {
 
 // Subscriptions change rarely; each isolate remembers the row briefly instead of reading D1 per
 // batch. The plan in force is worked out from it at every call, so a trial falls to free at the
-// minute it ends; a change of the row (a payment, a cancellation) is seen within the TTL.
-const SUBSCRIPTION_TTL_MS = 30_000;
+// minute it ends; a change of the row (a payment, a cancellation) is seen within the TTL. Five
+// seconds, like verified keys: one D1 read per isolate and organisation every 5 s costs nothing,
+// and a payment confirmed by Razorpay is in force everywhere before an agent's next retry.
+const SUBSCRIPTION_TTL_MS = 5_000;
 const subscriptionCache = new Map<string, { row: SubscriptionFactsRow | null; until: number }>();
 
 /**
  * Forgets an organisation's cached subscription, so a plan Razorpay just confirmed (or ended)
- * is in force for the next batch this isolate serves, not 30 seconds later. Other isolates
+ * is in force for the next batch this isolate serves, not 5 seconds later. Other isolates
  * still wait out their TTL.
  */
 export function forgetSubscription(orgId: string): void {
