@@ -24,6 +24,8 @@ export interface RunningWorker {
   stateDir: string;
   /** Runs SQL against the local D1 of this instance. */
   d1(sql: string): void;
+  /** The last lines wrangler dev printed (for a failure's report). */
+  output(): string;
   /** Runs a query against the local D1 of this instance and returns its rows. */
   query<T = Record<string, unknown>>(sql: string): T[];
   stop(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startWranglerDev(
     stateDir,
     d1,
     query,
+    output: () => log.slice(-6000),
     async stop() {
       if (child.pid && child.exitCode === null) {
         process.kill(-child.pid, "SIGTERM");

@@ -109,6 +109,13 @@ async function main() {
     const health = () => fetch(`${base}/health`);
     const routes = [...PROTOCOLS.map(sender), health];
 
+    // `wrangler d1 execute` above takes a second or two, in which wrangler's proxy may close the
+    // keep-alive socket of the last request, and the first request after it may meet the closed
+    // socket: a throwaway /health takes that chance instead of a measured or warm-up request.
+    await fetch(`${base}/health`)
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined);
+
     // Warm every path (isolate start, Durable Object creation, series creation).
     for (const send of routes)
       for (let i = 0; i < SERVICES * 2; i++) {
@@ -196,6 +203,9 @@ async function main() {
     console.log(
       `\nanomalous point -> incident row: median ${percentile(times, 50).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (5 incidents)`,
     );
+  } catch (error) {
+    console.error(`wrangler dev said, last:\n${worker.output()}`);
+    throw error;
   } finally {
     await worker.stop();
   }
