@@ -16,6 +16,21 @@ const SECONDS_PER_ROUND = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,4,16,32").split(",").map(Number);
 
+/**
+ * A request that met a keep-alive socket wrangler's proxy had closed while the client was busy
+ * (making bodies between steps, a `wrangler d1 execute`) fails before any answer; it is sent
+ * once more on a fresh socket. Only that failure is retried: any answer, even an error, counts.
+ */
+async function freshSocketRetry(send: () => Promise<Response>): Promise<Response> {
+  try {
+    return await send();
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET") throw error;
+    return send();
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -100,21 +115,16 @@ async function main() {
     const sender = (protocol: Protocol) => () => {
       const i = sent[protocol]++;
       while (prepared[protocol].length <= i) prepared[protocol].push(encoders[protocol](i));
-      return fetch(`${base}${PATHS[protocol]}`, {
-        method: "POST",
-        headers: { ...HEADERS[protocol], authorization: `Bearer ${key}` },
-        body: prepared[protocol][i] as BodyInit,
-      });
+      return freshSocketRetry(() =>
+        fetch(`${base}${PATHS[protocol]}`, {
+          method: "POST",
+          headers: { ...HEADERS[protocol], authorization: `Bearer ${key}` },
+          body: prepared[protocol][i] as BodyInit,
+        }),
+      );
     };
-    const health = () => fetch(`${base}/health`);
+    const health = () => freshSocketRetry(() => fetch(`${base}/health`));
     const routes = [...PROTOCOLS.map(sender), health];
-
-    // `wrangler d1 execute` above takes a second or two, in which wrangler's proxy may close the
-    // keep-alive socket of the last request, and the first request after it may meet the closed
-    // socket: a throwaway /health takes that chance instead of a measured or warm-up request.
-    await fetch(`${base}/health`)
-      .then((res) => res.arrayBuffer())
-      .catch(() => undefined);
 
     // Warm every path (isolate start, Durable Object creation, series creation).
     for (const send of routes)
