@@ -75,7 +75,12 @@ export function IncidentFilters({ filters, services }: { filters: IncidentListFi
       </label>
       <label>
         Service
-        <select name="service" defaultValue={selectedService} key={`svc-${selectedService}`}>
+        <select
+          name="service"
+          aria-label="Service"
+          defaultValue={selectedService}
+          key={`svc-${selectedService}`}
+        >
           <option value="">All services</option>
           {[...new Set([...services, ...filters.service])].map((s) => (
             <option key={s} value={s}>
@@ -86,7 +91,12 @@ export function IncidentFilters({ filters, services }: { filters: IncidentListFi
       </label>
       <label>
         Severity
-        <select name="severity" defaultValue={selectedSeverity} key={`sev-${selectedSeverity}`}>
+        <select
+          name="severity"
+          aria-label="Severity"
+          defaultValue={selectedSeverity}
+          key={`sev-${selectedSeverity}`}
+        >
           <option value="">Any severity</option>
           {SEVERITIES.map((s) => (
             <option key={s} value={s}>
@@ -97,7 +107,7 @@ export function IncidentFilters({ filters, services }: { filters: IncidentListFi
       </label>
       <label>
         Status
-        <select name="status" defaultValue={filters.status} key={`st-${filters.status}`}>
+        <select name="status" aria-label="Status" defaultValue={filters.status} key={`st-${filters.status}`}>
           {Object.keys(STATUS_PRESETS).map((s) => (
             <option key={s} value={s}>
               {s === "active" ? "Active (open or acknowledged)" : s}
@@ -107,7 +117,7 @@ export function IncidentFilters({ filters, services }: { filters: IncidentListFi
       </label>
       <label>
         Opened
-        <select name="range" defaultValue={filters.range} key={`r-${filters.range}`}>
+        <select name="range" aria-label="Opened" defaultValue={filters.range} key={`r-${filters.range}`}>
           {Object.entries(RANGE_LABEL).map(([value, label]) => (
             <option key={value} value={value}>
               {label}

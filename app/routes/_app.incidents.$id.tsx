@@ -93,7 +93,8 @@ export default function IncidentDetail() {
           <section className="card">
             <h2>Timeline</h2>
             <IncidentTimeline items={timeline} />
-            {canAct ? <IncidentNoteForm busy={busy} error={fieldErrors?.text} /> : null}
+            {/* keyed by the timeline's length: a note that landed empties the form */}
+            {canAct ? <IncidentNoteForm key={timeline.length} busy={busy} error={fieldErrors?.text} /> : null}
           </section>
           <IncidentLogs logs={logs.logs} from={logs.from} to={logs.to} />
           <section className="card">
