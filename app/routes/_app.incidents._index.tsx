@@ -1,33 +1,38 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { type IncidentStatus, listIncidents } from "../../workers/services/incidents";
-import { formatTime } from "../components/form-controls";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/cloudflare";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { hasRole } from "../../workers/domain/auth/roles";
+import { bulkAcknowledgeBody } from "../../workers/http/schemas/incident-collaboration";
+import { acknowledgeIncidents } from "../../workers/services/incident-collaboration";
+import { browseIncidents, incidentServices } from "../../workers/services/incidents";
+import { FormAlert } from "../components/form-controls";
+import { IncidentFilters } from "../components/incident-filters";
+import { IncidentTable } from "../components/incident-table";
 import { requireSessionUser } from "../lib/auth.server";
+import { formFailure, parseForm } from "../lib/forms";
+import { filtersToSearch, parseIncidentFilters, toBrowse } from "../lib/incident-filters";
+import incidentsCss from "../styles/incidents.css?url";
 
 export const meta: MetaFunction = () => [{ title: "Incidents · Deployr" }];
-
-const FILTERS: Record<string, IncidentStatus[]> = {
-  active: ["open", "acknowledged"],
-  resolved: ["resolved"],
-  all: [],
-};
-const PAGE = 50;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: incidentsCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
-  const url = new URL(request.url);
-  const filter = FILTERS[url.searchParams.get("status") ?? "active"]
-    ? (url.searchParams.get("status") ?? "active")
-    : "active";
-  const before = Number(url.searchParams.get("before")) || undefined;
-  const rows = await listIncidents(services, principal.orgId, {
-    statuses: FILTERS[filter],
-    before,
-    limit: PAGE,
-  });
+  const filters = parseIncidentFilters(new URL(request.url).searchParams);
+  const [page, serviceNames] = await Promise.all([
+    browseIncidents(services, principal.orgId, toBrowse(filters, services.now())),
+    incidentServices(services, principal.orgId),
+  ]);
   return {
-    filter,
-    incidents: rows.map((i) => ({
+    filters,
+    services: serviceNames,
+    canAct: hasRole(principal.role, "member"),
+    incidents: page.rows.map((i) => ({
       id: i.id,
       title: i.title,
       service: i.service,
@@ -36,21 +41,42 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       status: i.status,
       anomalies: i.anomalyCount,
       openedAt: i.openedAt,
+      assignee: i.assigneeName,
     })),
-    next: rows.length === PAGE ? rows.at(-1)?.openedAt : null,
+    more: page.more,
   };
 }
 
-const SEVERITY_CLASS: Record<string, string> = {
-  critical: "danger",
-  high: "danger",
-  medium: "warn",
-  low: "",
-};
+/** Bulk acknowledge: the same schema and service as POST /api/dashboard/incidents/acknowledge. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { principal, services } = await requireSessionUser(request, context);
+  const form = await request.formData();
+  if (form.get("intent") !== "acknowledge")
+    return data({ ok: false as const, formError: "Unknown action" }, 400);
+  const parsed = parseForm(form, bulkAcknowledgeBody, ["ids[]"]);
+  if ("fieldErrors" in parsed) {
+    return data(
+      { ok: false as const, formError: parsed.fieldErrors.ids ?? "Choose at least one incident" },
+      400,
+    );
+  }
+  try {
+    const actor = { orgId: principal.orgId, userId: principal.userId, role: principal.role };
+    const { acknowledged, skipped } = await acknowledgeIncidents(services, actor, parsed.data.ids);
+    const done = `Acknowledged ${acknowledged.length} incident${acknowledged.length === 1 ? "" : "s"}`;
+    const notes = skipped.map((s) => s.reason);
+    return data({ ok: true as const, message: notes.length > 0 ? `${done}; ${notes.join("; ")}` : done });
+  } catch (error) {
+    const failure = formFailure(error);
+    return data(failure, failure.status);
+  }
+}
 
 export default function Incidents() {
-  const { filter, incidents, next } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
+  const { filters, services, canAct, incidents, more } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const filtered = filtersToSearch({ ...filters, sort: "opened", dir: "desc", page: 1 }) !== "";
   return (
     <>
       <div className="page-header">
@@ -59,55 +85,31 @@ export default function Incidents() {
           <p className="muted">Anomalies correlated with deployments and error spikes.</p>
         </div>
       </div>
-      <nav className="tabs" aria-label="Incident status">
-        {Object.keys(FILTERS).map((f) => (
-          <Link key={f} to={`?status=${f}`} className={f === filter ? "active" : ""}>
-            {f}
-          </Link>
-        ))}
-      </nav>
+      <IncidentFilters filters={filters} services={services} />
+      <FormAlert
+        error={result && "formError" in result ? result.formError : undefined}
+        success={result && "message" in result ? result.message : undefined}
+      />
       {incidents.length === 0 ? (
         <section className="card empty">
-          <h2>{filter === "active" ? "No active incidents" : "No incidents"}</h2>
-          <p>Incidents open when a service's monitor sees several anomalies or an error-rate spike.</p>
+          <h2>{filters.status === "active" && !filtered ? "No active incidents" : "No incidents"}</h2>
+          <p>
+            {filtered
+              ? "Nothing matches these filters."
+              : "Incidents open when a service's monitor sees several anomalies or an error-rate spike."}
+          </p>
         </section>
       ) : (
         <section className="card">
-          <table>
-            <thead>
-              <tr>
-                <th>Incident</th>
-                <th>Service</th>
-                <th>Severity</th>
-                <th>Status</th>
-                <th>Anomalies</th>
-                <th>Opened</th>
-              </tr>
-            </thead>
-            <tbody>
-              {incidents.map((i) => (
-                <tr key={i.id} data-testid={`incident-${i.id}`}>
-                  <td>
-                    <Link to={`/incidents/${i.id}`}>{i.title}</Link>
-                  </td>
-                  <td className="mono">
-                    {i.service} · {i.environment}
-                  </td>
-                  <td>
-                    <span className={`badge ${SEVERITY_CLASS[i.severity] ?? ""}`}>{i.severity}</span>
-                  </td>
-                  <td>{i.status}</td>
-                  <td>{i.anomalies}</td>
-                  <td className="muted">{formatTime(i.openedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {next ? (
-            <p>
-              <Link to={`?status=${params.get("status") ?? "active"}&before=${next}`}>Older incidents</Link>
-            </p>
-          ) : null}
+          <IncidentTable incidents={incidents} filters={filters} canAct={canAct} busy={busy} />
+          <nav className="row incidents-pages" aria-label="Pages">
+            {filters.page > 1 ? (
+              <Link to={filtersToSearch({ ...filters, page: filters.page - 1 }) || "?"}>Previous page</Link>
+            ) : null}
+            {more ? (
+              <Link to={filtersToSearch({ ...filters, page: filters.page + 1 })}>Next page</Link>
+            ) : null}
+          </nav>
         </section>
       )}
     </>

@@ -384,6 +384,8 @@ export const incidents = sqliteTable(
     resolvedAt: integer("resolved_at"),
     resolvedBy: text("resolved_by"),
     resolutionNote: text("resolution_note"),
+    /** the member who owns the response (a user id of the organisation), or nobody yet */
+    assigneeId: text("assignee_id"),
   },
   (t) => [
     index("incidents_org_status_idx").on(t.orgId, t.status, t.openedAt),

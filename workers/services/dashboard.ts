@@ -13,6 +13,7 @@ import {
 import { startOfDayInZone } from "../domain/time/day-start";
 import { ApiError, notFound } from "../errors";
 import type { Services } from "./container";
+import { readableTimeline } from "./incident-timeline";
 
 const DAY = 86_400_000;
 /** Runs a person may still approve or reject: proposed (manual mode) and pending (supervised). */
@@ -155,6 +156,7 @@ export function incidentView(i: IncidentRow) {
     resolved_at: i.resolvedAt,
     resolved_by: i.resolvedBy,
     resolution_note: i.resolutionNote,
+    assignee_id: i.assigneeId,
   };
 }
 
@@ -255,8 +257,14 @@ export async function incidentDetail(services: Services, orgId: string, id: stri
       .orderBy(asc(actionRuns.priority)),
   ]);
   const analysisList = analysisRows.map(analysisView);
+  const { timeline, assignee } = await readableTimeline(
+    services,
+    events,
+    deploymentRows,
+    incident.assigneeId,
+  );
   return {
-    incident: incidentView(incident),
+    incident: { ...incidentView(incident), assignee },
     analysis: analysisList[0] ?? null,
     analyses: analysisList,
     anomalies: anomalyRows.map((a) => ({
@@ -281,7 +289,7 @@ export async function incidentDetail(services: Services, orgId: string, id: stri
       metadata: d.metadata,
       suspected: d.id === incident.suspectedDeploymentId,
     })),
-    timeline: events.map((e) => ({ id: e.id, kind: e.kind, payload: e.payload, at: e.createdAt })),
+    timeline,
     actions: runs.map((r) => actionRunView({ ...r.run, decidedByName: r.decidedByName })),
   };
 }

@@ -16,6 +16,7 @@ import {
   resolveBody,
 } from "../schemas/dashboard";
 import type { AppEnv } from "../types";
+import { registerIncidentCollaboration } from "./incident-collaboration";
 
 /** The dashboard's incident API (`/api/dashboard/*` of the design). */
 export const dashboard = new DocumentedRouter("/api/dashboard");
@@ -265,3 +266,5 @@ for (const [verb, decision, title] of DECISIONS) {
 }
 
 declareTransitions("/incident/:id");
+
+registerIncidentCollaboration(dashboard);
