@@ -340,6 +340,24 @@ export const environments = sqliteTable(
     service: text("service").notNull(),
     name: text("name").notNull(),
     firstSeenAt: integer("first_seen_at").notNull(),
+    /**
+     * The rest is what a team configures (environments.ts): null until then, for an environment
+     * that only exists because data named it.
+     */
+    kind: text("kind"),
+    baseUrl: text("base_url"),
+    variables: text("variables", { mode: "json" }).$type<Record<string, string>>(),
+    /** AES-GCM sealed JSON {name: value} (secret box, INTEGRATIONS_KEY); never read back by the API */
+    secretsSealed: text("secrets_sealed"),
+    /** the secrets' names, readable without decrypting them */
+    secretNames: text("secret_names", { mode: "json" }).$type<string[]>(),
+    promotionOrder: integer("promotion_order"),
+    healthCheck: text("health_check", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** the deploy target without its token, which is sealed beside it */
+    deploy: text("deploy", { mode: "json" }).$type<Record<string, unknown>>(),
+    deployTokenSealed: text("deploy_token_sealed"),
+    configuredAt: integer("configured_at"),
+    updatedAt: integer("updated_at"),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.service, t.name] })],
 );

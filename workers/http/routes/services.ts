@@ -4,6 +4,7 @@ import { DocumentedRouter } from "../define-route";
 import { authenticate, requireReader } from "../middleware/authenticate";
 import { deploymentsQuery, logsQuery, metricsQuery, serviceParams } from "../schemas/ingest";
 import type { AppEnv } from "../types";
+import { environmentRoutes } from "./environments";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -104,3 +105,5 @@ services
       return c.json({ service, deployments }, 200);
     },
   );
+// an environment is a service's: its routes live under the same prefix and authentication
+environmentRoutes(services);

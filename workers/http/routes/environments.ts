@@ -1,0 +1,126 @@
+import {
+  configureEnvironment,
+  getEnvironment,
+  listEnvironments,
+  removeEnvironmentConfig,
+} from "../../services/environments";
+import type { DocumentedRouter } from "../define-route";
+import { userPrincipal } from "../middleware/authenticate";
+import { environmentInput, environmentParams, environmentUpdate } from "../schemas/environments";
+import { serviceParams } from "../schemas/ingest";
+
+/**
+ * `/api/services/:service/environments[/:env]`: each environment's base URL, variables,
+ * write-only secrets, promotion order, health check and deploy target. Read by viewers (and read
+ * keys), written by admins: the configuration holds credentials.
+ */
+export function environmentRoutes(router: DocumentedRouter) {
+  const tag = "Environments";
+  const admin = { tag, auth: "user" as const, minRole: "admin" as const };
+  return router
+    .route(
+      {
+        tag,
+        auth: "user_or_api_key",
+        apiKeyScopes: ["read"],
+        method: "get",
+        path: "/:service/environments",
+        summary: "A service's environments, configured or only named by data (secrets by name only)",
+        params: serviceParams,
+        success: { status: 200, description: "Environments" },
+        errors: [401, 403],
+      },
+      async (c) => {
+        const { service } = c.req.valid("param");
+        const list = await listEnvironments(c.get("services"), c.get("principal"), service);
+        return c.json({ service, environments: list }, 200);
+      },
+    )
+    .route(
+      {
+        ...admin,
+        method: "post",
+        path: "/:service/environments",
+        summary:
+          "Configures an environment: {name, kind, base_url, variables, secrets, promotion_order, health_check, deploy}",
+        params: serviceParams,
+        body: environmentInput,
+        success: { status: 201, description: "Configured" },
+        errors: [400, 401, 402, 403, 409, 422, 503],
+      },
+      async (c) => {
+        const { service } = c.req.valid("param");
+        const input = c.req.valid("json");
+        const view = await configureEnvironment(
+          c.get("services"),
+          userPrincipal(c.get("principal")),
+          service,
+          input.name,
+          input,
+          "create",
+        );
+        return c.json({ environment: view }, 201);
+      },
+    )
+    .route(
+      {
+        tag,
+        auth: "user_or_api_key",
+        apiKeyScopes: ["read"],
+        method: "get",
+        path: "/:service/environments/:env",
+        summary: "One environment",
+        params: environmentParams,
+        success: { status: 200, description: "The environment" },
+        errors: [401, 403, 404],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        return c.json(
+          { environment: await getEnvironment(c.get("services"), c.get("principal"), service, env) },
+          200,
+        );
+      },
+    )
+    .route(
+      {
+        ...admin,
+        method: "put",
+        path: "/:service/environments/:env",
+        summary:
+          "Replaces an environment's configuration (secrets and token: a value sets, null removes, absent keeps)",
+        params: environmentParams,
+        body: environmentUpdate,
+        success: { status: 200, description: "Updated" },
+        errors: [400, 401, 403, 404, 422, 503],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        const view = await configureEnvironment(
+          c.get("services"),
+          userPrincipal(c.get("principal")),
+          service,
+          env,
+          c.req.valid("json"),
+          "replace",
+        );
+        return c.json({ environment: view }, 200);
+      },
+    )
+    .route(
+      {
+        ...admin,
+        method: "delete",
+        path: "/:service/environments/:env",
+        summary: "Forgets an environment's configuration (the environment stays as data named it)",
+        params: environmentParams,
+        success: { status: 204, description: "Removed" },
+        errors: [401, 403, 404],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        await removeEnvironmentConfig(c.get("services"), userPrincipal(c.get("principal")), service, env);
+        return c.body(null, 204);
+      },
+    );
+}
