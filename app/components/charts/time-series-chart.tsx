@@ -86,7 +86,6 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         hasBand: aligned.hasBand,
         sigma,
         markers,
-        range: fullRange,
         axisColor: getComputedStyle(el).color,
         tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
         hooks: {
@@ -117,7 +116,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
           ],
         },
       });
-      plot.current = new UPlot(opts, toUPlotData(aligned), el);
+      plot.current = new UPlot(opts, toUPlotData(aligned, fullRange), el);
       observer = new ResizeObserver(() =>
         plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }),
       );

@@ -30,9 +30,27 @@ export function markerColor(marker: ChartMarker): string {
   return MARKER_COLOR[marker.kind];
 }
 
-/** uPlot's column order for AlignedData */
-export function toUPlotData(data: AlignedData): uPlot.AlignedData {
-  return data.hasBand ? [data.x, data.value, data.mean, data.upper, data.lower] : [data.x, data.value];
+/**
+ * uPlot's column order for AlignedData. With a range, an empty row at each end makes the time
+ * axis span all of it: uPlot's own auto range (on load and on double-click) is the data's, and
+ * a range function would also undo every zoom, since uPlot passes explicit scales through it.
+ */
+export function toUPlotData(
+  data: AlignedData,
+  range: { from: number; to: number } | null,
+): uPlot.AlignedData {
+  const columns = data.hasBand ? [data.value, data.mean, data.upper, data.lower] : [data.value];
+  const x = [...data.x];
+  const ys = columns.map((c) => [...c]);
+  if (range && (x.length === 0 || range.from / 1000 < x[0]!)) {
+    x.unshift(range.from / 1000);
+    for (const y of ys) y.unshift(null);
+  }
+  if (range && range.to / 1000 > (x.at(-1) ?? Number.NEGATIVE_INFINITY)) {
+    x.push(range.to / 1000);
+    for (const y of ys) y.push(null);
+  }
+  return [x, ...ys];
 }
 
 /**
@@ -90,6 +108,9 @@ function markersPlugin(markers: ChartMarker[]): uPlot.Plugin {
   };
 }
 
+/** the band's edges and mean are context: dots on them would crowd the line that matters */
+const NO_POINTS = { show: false };
+
 export interface ChartOptionsInput {
   width: number;
   height: number;
@@ -98,8 +119,6 @@ export interface ChartOptionsInput {
   hasBand: boolean;
   sigma: number;
   markers: ChartMarker[];
-  /** the requested range in epoch ms: the time axis shows all of it, not only where data is */
-  range: { from: number; to: number } | null;
   axisColor: string;
   hooks: uPlot.Hooks.Arrays;
   tzDate: (ts: number) => Date;
@@ -118,12 +137,11 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
   ];
   if (input.hasBand) {
     series.push(
-      { label: "baseline", stroke: CHART_COLORS.mean, width: 1, dash: [4, 4], value: fmt },
-      { label: `+${input.sigma}σ`, stroke: CHART_COLORS.bandEdge, width: 1, value: fmt },
-      { label: `−${input.sigma}σ`, stroke: CHART_COLORS.bandEdge, width: 1, value: fmt },
+      { label: "baseline", stroke: CHART_COLORS.mean, width: 1, dash: [4, 4], value: fmt, points: NO_POINTS },
+      { label: `+${input.sigma}σ`, stroke: CHART_COLORS.bandEdge, width: 1, value: fmt, points: NO_POINTS },
+      { label: `−${input.sigma}σ`, stroke: CHART_COLORS.bandEdge, width: 1, value: fmt, points: NO_POINTS },
     );
   }
-  const range = input.range;
   return {
     width: input.width,
     height: input.height,
@@ -131,11 +149,7 @@ export function chartOptions(input: ChartOptionsInput): uPlot.Options {
     cursor: { drag: { x: true, y: false, setScale: true }, focus: { prox: 16 } },
     legend: { live: true },
     scales: {
-      x: {
-        time: true,
-        // the full range when not zoomed (a zoom sets the scale explicitly, never re-ranged)
-        range: range ? () => [range.from / 1000, range.to / 1000] : (_u, min, max) => [min, max],
-      },
+      x: { time: true },
       y: { range: (_u, min, max) => valueAxisRange(min, max, input.unit) },
     },
     axes: [

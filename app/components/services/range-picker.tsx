@@ -24,7 +24,8 @@ export function RangePicker({ range }: { range: TimeRange }) {
           </Link>
         ))}
       </nav>
-      <Form method="get" className="inline range-custom" preventScrollReset>
+      {/* keyed by the range: the inputs' defaults follow a preset picked after them */}
+      <Form method="get" className="inline range-custom" preventScrollReset key={`${range.from}-${range.to}`}>
         <input type="hidden" name="range" value="custom" />
         <HiddenParams names={KEPT} />
         <label>
