@@ -4,7 +4,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/cloudflare";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasRole } from "../../workers/domain/auth/roles";
 import { describeAllowedHours } from "../../workers/domain/remediation/allowed-hours";
 import type { AutonomyPolicy } from "../../workers/domain/remediation/safety-rails";
@@ -133,7 +133,9 @@ export default function Autonomous() {
             <tbody>
               {services.map((s) => (
                 <tr key={s.name} data-testid={`autonomy-${s.name}`}>
-                  <td className="mono">{s.name}</td>
+                  <td className="mono">
+                    <Link to={`/services/${encodeURIComponent(s.name)}`}>{s.name}</Link>
+                  </td>
                   <td>
                     <span className="badge">{s.policy.mode}</span>
                     {Object.entries(s.policy.environments).map(([env, mode]) => (

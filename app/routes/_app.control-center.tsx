@@ -107,7 +107,9 @@ export default function ControlCenter() {
       </div>
       {data.services.length > 0 ? (
         <section className="card">
-          <h2>Services</h2>
+          <h2>
+            <Link to="/services">Services</Link>
+          </h2>
           <table>
             <thead>
               <tr>
@@ -120,7 +122,9 @@ export default function ControlCenter() {
             <tbody>
               {data.services.map((s) => (
                 <tr key={s.name} data-testid={`service-${s.name}`}>
-                  <td className="mono">{s.name}</td>
+                  <td className="mono">
+                    <Link to={`/services/${encodeURIComponent(s.name)}`}>{s.name}</Link>
+                  </td>
                   <td>
                     <span
                       className={`badge ${s.health === "healthy" ? "ok" : s.health === "degraded" ? "warn" : "danger"}`}
