@@ -1,19 +1,28 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/cloudflare";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import {
-  isRouteErrorResponse,
   Links,
   Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
+  type ShouldRevalidateFunction,
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { NavigationProgress } from "./components/navigation-progress";
+import { RouteError } from "./components/route-error";
+import { useTheme } from "./components/shell/theme-switch";
+import { ToastProvider } from "./components/toast";
+import { themeFromCookie } from "./lib/theme";
 import { useNonce } from "./nonce";
+import shellHref from "./styles/shell.css?url";
+import themeHref from "./styles/theme.css?url";
 import stylesHref from "./styles.css?url";
 
 export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: themeHref },
   { rel: "stylesheet", href: stylesHref },
+  { rel: "stylesheet", href: shellHref },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
@@ -22,10 +31,20 @@ export const meta: MetaFunction = () => [
   { name: "description", content: "AI DevOps autopilot" },
 ];
 
+/** The theme cookie, so the page is rendered in its colours (no script, no flash). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  return { theme: themeFromCookie(request.headers.get("Cookie")) };
+}
+
+// Only the theme switch changes what this loader reads.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction === "/theme" ? defaultShouldRevalidate : false;
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const theme = useTheme();
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -42,34 +61,19 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <ToastProvider>
+      <NavigationProgress />
+      <Outlet />
+    </ToastProvider>
+  );
 }
 
-/** One error boundary for every route: a readable page per status, never a stack trace. */
+/** Errors no route below caught (the signed-in views have their own, in the shell: routes/_app.tsx). */
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title =
-    status === 404
-      ? "Page not found"
-      : status === 403
-        ? "Not allowed"
-        : status >= 500
-          ? "Something went wrong"
-          : "Request failed";
-  const detail = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : null;
   return (
     <main className="auth-page">
-      <section className="card narrow">
-        <h1>{title}</h1>
-        <p className="muted">
-          {detail ??
-            (status >= 500 ? "The error has been logged. Try again in a moment." : `Status ${status}`)}
-        </p>
-        <a className="button" href="/">
-          Back to Deployr
-        </a>
-      </section>
+      <RouteError error={useRouteError()} />
     </main>
   );
 }

@@ -22,10 +22,19 @@ export function Field({ label, name, error, ...input }: FieldProps) {
   );
 }
 
-export function FormAlert({ error, success }: { error?: string | undefined; success?: string | undefined }) {
+export function FormAlert({
+  error,
+  success,
+  id,
+}: {
+  error?: string | undefined;
+  success?: string | undefined;
+  /** lets a field point at the alert (aria-describedby) when the alert is about it */
+  id?: string;
+}) {
   if (error)
     return (
-      <div className="alert error" role="alert">
+      <div className="alert error" role="alert" id={id}>
         {error}
       </div>
     );

@@ -13,5 +13,6 @@ export function requestMeta(request: Request): RequestMeta {
   return {
     ip: request.headers.get("cf-connecting-ip") ?? request.headers.get("x-real-ip"),
     userAgent: request.headers.get("user-agent"),
+    origin: new URL(request.url).origin,
   };
 }

@@ -10,7 +10,9 @@ import { hasRole } from "../../workers/domain/auth/roles";
 import { createKeyBody } from "../../workers/http/schemas/keys";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../workers/services/api-keys";
 import { AgentSnippets } from "../components/agent-snippets";
-import { Field, FormAlert, formatTime } from "../components/form-controls";
+import { ConfirmButton } from "../components/confirm-button";
+import { Field, formatTime } from "../components/form-controls";
+import { useActionToast } from "../components/toast";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure, parseForm } from "../lib/forms";
 import { requestMeta } from "../lib/services.server";
@@ -55,14 +57,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ApiKeys() {
   const { keys, origin, exampleTime } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result);
   const fieldErrors = result && "fieldErrors" in result ? result.fieldErrors : undefined;
   const secret = result && "secret" in result ? String(result.secret) : null;
   return (
     <>
-      <FormAlert
-        error={result && "formError" in result ? result.formError : undefined}
-        success={result && "message" in result ? result.message : undefined}
-      />
       {secret ? (
         <section className="card">
           <h2>Copy your key now</h2>
@@ -120,9 +119,13 @@ export default function ApiKeys() {
                     <Form method="post">
                       <input type="hidden" name="intent" value="revoke" />
                       <input type="hidden" name="key_id" value={key.id} />
-                      <button type="submit" className="danger">
+                      <ConfirmButton
+                        title={`Revoke the key “${key.name}”?`}
+                        description="Agents and scripts using it are refused from the next request. This cannot be undone."
+                        confirmLabel="Revoke key"
+                      >
                         Revoke
-                      </button>
+                      </ConfirmButton>
                     </Form>
                   </td>
                 </tr>

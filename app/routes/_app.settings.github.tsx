@@ -15,7 +15,9 @@ import {
   listGithubRepositories,
   putGithubRepository,
 } from "../../workers/services/github-webhook";
-import { Field, FormAlert, formatTime } from "../components/form-controls";
+import { ConfirmButton } from "../components/confirm-button";
+import { Field, formatTime } from "../components/form-controls";
+import { useActionToast } from "../components/toast";
 import { requireSessionUser } from "../lib/auth.server";
 import { type FieldErrors, formFailure } from "../lib/forms";
 import { requestMeta } from "../lib/services.server";
@@ -91,14 +93,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function GitHubSettings() {
   const { webhook, repositories } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result);
   const fieldErrors = result && "fieldErrors" in result ? result.fieldErrors : undefined;
   const secret = result && "secret" in result ? String(result.secret) : null;
   return (
     <>
-      <FormAlert
-        error={result && "formError" in result ? result.formError : undefined}
-        success={result && "message" in result ? result.message : undefined}
-      />
       {secret ? (
         <section className="card">
           <h2>Copy the secret now</h2>
@@ -151,9 +150,15 @@ export default function GitHubSettings() {
             {webhook.secret_set ? "Rotate secret" : "Make secret"}
           </button>
           {webhook.secret_set ? (
-            <button type="submit" name="intent" value="secret-remove" className="danger">
+            <ConfirmButton
+              name="intent"
+              value="secret-remove"
+              title="Remove the webhook secret?"
+              description="GitHub's deliveries are refused until a new secret is made and pasted into GitHub."
+              confirmLabel="Remove secret"
+            >
               Remove secret
-            </button>
+            </ConfirmButton>
           ) : null}
         </Form>
         {webhook.secret_set ? (
@@ -232,9 +237,13 @@ export default function GitHubSettings() {
                     <Form method="post">
                       <input type="hidden" name="intent" value="unmap" />
                       <input type="hidden" name="repository" value={r.repository} />
-                      <button type="submit" className="danger">
+                      <ConfirmButton
+                        title={`Remove the mapping of ${r.repository}?`}
+                        description="Its deployments are then attributed to a service named after the repository."
+                        confirmLabel="Remove mapping"
+                      >
                         Remove
-                      </button>
+                      </ConfirmButton>
                     </Form>
                   </td>
                 </tr>

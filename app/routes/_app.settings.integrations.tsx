@@ -26,7 +26,9 @@ import {
   unlinkSlackUser,
   verifySlackLink,
 } from "../../workers/services/slack-identity";
-import { Field, FormAlert, formatTime } from "../components/form-controls";
+import { ConfirmButton } from "../components/confirm-button";
+import { Field, formatTime } from "../components/form-controls";
+import { useActionToast } from "../components/toast";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure, parseForm } from "../lib/forms";
 import { requestMeta } from "../lib/services.server";
@@ -108,13 +110,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Integrations() {
   const { isAdmin, slack, slackLink, aiOrder, workersAi, ollama, alerts } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result);
   const fieldErrors = result && "fieldErrors" in result ? result.fieldErrors : undefined;
   return (
     <>
-      <FormAlert
-        error={result && "formError" in result ? result.formError : undefined}
-        success={result && "message" in result ? result.message : undefined}
-      />
       <section className="card">
         <h2>Slack</h2>
         {slack ? (
@@ -180,9 +179,15 @@ export default function Integrations() {
             </details>
             {slack ? (
               <Form method="post">
-                <button type="submit" name="intent" value="slack-remove" className="danger">
+                <ConfirmButton
+                  name="intent"
+                  value="slack-remove"
+                  title="Remove Slack?"
+                  description="Alerts go to the outbox instead of Slack until it is connected again."
+                  confirmLabel="Remove Slack"
+                >
                   Remove Slack
-                </button>
+                </ConfirmButton>
               </Form>
             ) : null}
           </>
@@ -228,9 +233,15 @@ export default function Integrations() {
         ) : null}
         {slackLink.slack_user_id ? (
           <Form method="post">
-            <button type="submit" name="intent" value="unlink" className="danger">
+            <ConfirmButton
+              name="intent"
+              value="unlink"
+              title="Unlink your Slack user?"
+              description="Your Approve / Reject in Slack no longer counts as yours until you link it again."
+              confirmLabel="Unlink"
+            >
               Unlink my Slack user
-            </button>
+            </ConfirmButton>
           </Form>
         ) : null}
       </section>

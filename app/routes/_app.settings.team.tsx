@@ -16,8 +16,10 @@ import {
   removeMember,
   revokeInvitation,
 } from "../../workers/services/team";
-import { Field, FormAlert, formatTime, RoleSelect } from "../components/form-controls";
+import { ConfirmButton } from "../components/confirm-button";
+import { Field, formatTime, RoleSelect } from "../components/form-controls";
 import { PlanLimitNote } from "../components/plan-limit-note";
+import { useActionToast } from "../components/toast";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure, parseForm } from "../lib/forms";
 import { planRoom } from "../lib/plan-room.server";
@@ -80,13 +82,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Team() {
   const { me, role, isAdmin, members, invitations, seatLimit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result);
   const acceptUrl = result && "acceptUrl" in result ? String(result.acceptUrl) : null;
   return (
     <>
-      <FormAlert
-        error={result && "formError" in result ? result.formError : undefined}
-        success={result && "message" in result ? result.message : undefined}
-      />
       {acceptUrl ? (
         <p className="muted">
           Invitation link (also e-mailed): <code data-testid="invite-link">{acceptUrl}</code>
@@ -129,9 +128,17 @@ export default function Team() {
                     <Form method="post">
                       <input type="hidden" name="intent" value="remove" />
                       <input type="hidden" name="user_id" value={m.user_id} />
-                      <button type="submit" className="danger">
+                      <ConfirmButton
+                        title={m.user_id === me ? "Leave this organisation?" : `Remove ${m.full_name}?`}
+                        description={
+                          m.user_id === me
+                            ? "You are signed out and lose access until someone invites you again."
+                            : "They are signed out at once and lose access to this organisation."
+                        }
+                        confirmLabel={m.user_id === me ? "Leave" : "Remove member"}
+                      >
                         {m.user_id === me ? "Leave" : "Remove"}
-                      </button>
+                      </ConfirmButton>
                     </Form>
                   ) : null}
                 </td>
@@ -181,9 +188,13 @@ export default function Team() {
                       <Form method="post">
                         <input type="hidden" name="intent" value="revoke-invitation" />
                         <input type="hidden" name="invitation_id" value={inv.id} />
-                        <button type="submit" className="danger">
+                        <ConfirmButton
+                          title={`Revoke the invitation to ${inv.email}?`}
+                          description="Its link stops working; you can invite them again later."
+                          confirmLabel="Revoke invitation"
+                        >
                           Revoke
-                        </button>
+                        </ConfirmButton>
                       </Form>
                     </td>
                   </tr>

@@ -1,85 +1,65 @@
-import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import {
+  Outlet,
+  type ShouldRevalidateFunction,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import { getSubscription } from "../../workers/services/organization";
-import { LiveIndicator, useLiveUpdates } from "../components/live-updates";
+import { describeRouteError, RouteError } from "../components/route-error";
+import { AppShell } from "../components/shell/app-shell";
 import { requireSessionUser } from "../lib/auth.server";
-
-/** Every view of the product, in the order an on-call engineer reaches for them. */
-const NAVIGATION = [
-  { to: "/control-center", label: "Control Center" },
-  { to: "/incidents", label: "Incidents" },
-  { to: "/actions", label: "Actions" },
-  { to: "/intelligence", label: "Intelligence" },
-  { to: "/autonomous", label: "Autonomous Mode" },
-  { to: "/runbooks", label: "Runbooks" },
-  { to: "/billing", label: "Billing" },
-  { to: "/settings", label: "Settings" },
-];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, principal, services } = await requireSessionUser(request, context);
   return { user, subscription: await getSubscription(services, principal.orgId) };
 }
 
+/** A view's own title; a failed one's says what went wrong ("Page not found · Deployr"). */
+export const meta: MetaFunction = ({ error, matches }) =>
+  error
+    ? [{ title: `${describeRouteError(error).title} · Deployr` }]
+    : (matches.find((match) => match.id === "root")?.meta ?? []);
+
+/**
+ * Following a link keeps the signed-in user and plan: only the view's own loaders run. Any form
+ * submission or live-feed revalidation re-reads them as usual. (This also keeps one failing view
+ * from taking the shell's data down with it: see the error boundary below.)
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  currentUrl,
+  nextUrl,
+  formMethod,
+  defaultShouldRevalidate,
+}) => (!formMethod && currentUrl.pathname !== nextUrl.pathname ? false : defaultShouldRevalidate);
+
 export default function AppLayout() {
   const { user, subscription } = useLoaderData<typeof loader>();
-  const live = useLiveUpdates();
   return (
-    <div className="shell">
-      <aside className="sidebar">
-        <div className="brand">
-          Deploy<span>r</span>
-        </div>
-        <nav className="nav" aria-label="Main">
-          {NAVIGATION.map((item) => (
-            <NavLink key={item.to} to={item.to} className={({ isActive }) => (isActive ? "active" : "")}>
-              {item.label}
-            </NavLink>
-          ))}
-        </nav>
-        <div className="spacer" />
-        <div className="org-box">
-          <div>
-            <strong data-testid="org-name">{user.organization.name}</strong>
-          </div>
-          <div className="muted">
-            {user.full_name} · {user.role}
-          </div>
-          <LiveIndicator state={live} />
-          {subscription.status === "trialing" ? (
-            <div className="muted">Trial: {subscription.trial_days_left} days left</div>
-          ) : null}
-          <Form method="post" action="/logout">
-            <button type="submit" className="secondary" style={{ marginTop: 8 }}>
-              Sign out
-            </button>
-          </Form>
-        </div>
-      </aside>
-      <main className="main">
-        <PlanBanner subscription={subscription} />
-        <Outlet />
-      </main>
-    </div>
+    <AppShell user={user} subscription={subscription}>
+      <Outlet />
+    </AppShell>
   );
 }
 
-type SubscriptionSummary = ReturnType<typeof useLoaderData<typeof loader>>["subscription"];
-
-/** On every view: how long the trial has left, or that the paid plan needs attention. */
-function PlanBanner({ subscription }: { subscription: SubscriptionSummary }) {
-  const { status, trial_days_left: days } = subscription;
-  const text =
-    status === "trialing" && days !== null
-      ? `Your trial has ${days} ${days === 1 ? "day" : "days"} left; after it the organisation moves to the free plan, its data kept.`
-      : status === "past_due"
-        ? "A payment failed: Razorpay retries it. Update your payment method to keep your plan."
-        : null;
-  if (!text) return null;
+/**
+ * A view that failed (its loader threw, a 404 from routes/_app.$.tsx, a render error) shows its
+ * error inside the shell: this layout's data is still there, so the navigation stays. Only when
+ * this layout's own loader failed is there no shell to keep.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const layout = useRouteLoaderData<typeof loader>("routes/_app");
+  if (!layout)
+    return (
+      <main className="auth-page">
+        <RouteError error={error} />
+      </main>
+    );
   return (
-    <div className="banner" role="status" data-testid="plan-banner">
-      <span>{text}</span>
-      <Link to="/billing">{status === "trialing" ? "Choose a plan" : "Billing"}</Link>
-    </div>
+    <AppShell user={layout.user} subscription={layout.subscription}>
+      <RouteError error={error} />
+    </AppShell>
   );
 }

@@ -32,38 +32,32 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Signup() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const errors = result?.fieldErrors;
+  // A refused password comes back as one sentence (formError) and one detail per problem
+  // (fieldErrors.password): say it once, in the alert, and point the field at it.
+  const refusal = result && "formError" in result ? result : null;
+  const errors = refusal ? undefined : result?.fieldErrors;
+  const fieldState = (name: string) => ({
+    name,
+    error: errors?.[name],
+    ...(refusal?.fieldErrors?.[name] ? { "aria-invalid": true, "aria-describedby": "signup-error" } : {}),
+  });
   return (
     <main className="auth-page">
       <section className="card narrow">
         <h1>Start your 14-day trial</h1>
         <p className="muted">No card needed. You become the owner of a new organisation.</p>
-        <FormAlert error={result && "formError" in result ? result.formError : undefined} />
+        <FormAlert id="signup-error" error={refusal?.formError} />
         <Form method="post" className="stack">
-          <Field label="Your name" name="full_name" autoComplete="name" required error={errors?.full_name} />
-          <Field
-            label="Company"
-            name="company"
-            autoComplete="organization"
-            required
-            error={errors?.company}
-          />
-          <Field
-            label="Work e-mail"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            error={errors?.email}
-          />
+          <Field label="Your name" autoComplete="name" required {...fieldState("full_name")} />
+          <Field label="Company" autoComplete="organization" required {...fieldState("company")} />
+          <Field label="Work e-mail" type="email" autoComplete="email" required {...fieldState("email")} />
           <Field
             label={`Password (at least ${PASSWORD_MIN_LENGTH} characters)`}
-            name="password"
             type="password"
             autoComplete="new-password"
             minLength={PASSWORD_MIN_LENGTH}
             required
-            error={errors?.password}
+            {...fieldState("password")}
           />
           <button type="submit" disabled={busy}>
             {busy ? "Creating…" : "Create account"}

@@ -1,3 +1,4 @@
+import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addMember, api, expectError, registerTenant, STRONG_PASSWORD, uniqueEmail } from "./harness";
@@ -60,6 +61,18 @@ describe("invitations", () => {
       body: { email: second.email, password: STRONG_PASSWORD, org_id: first.orgId },
     });
     expectError(refused, 403);
+  });
+
+  it("links an invitation to the origin the request came in on (development: wrangler dev on any port)", async () => {
+    const owner = await registerTenant();
+    const response = await SELF.fetch("http://127.0.0.1:9123/api/team/invitations", {
+      method: "POST",
+      headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ email: uniqueEmail("elsewhere"), role: "member" }),
+    });
+    expect(response.status).toBe(201);
+    const invite = (await response.json()) as { accept_url: string };
+    expect(invite.accept_url).toMatch(/^http:\/\/127\.0\.0\.1:9123\/accept-invite\?token=inv_/);
   });
 
   it("replaces a pending invitation to the same address and can revoke it", async () => {

@@ -99,4 +99,6 @@ export function createServices(env: Env, now: () => number = Date.now): Services
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
+  /** scheme://host[:port] the request came in on; links fall back to APP_URL without it */
+  origin?: string | null;
 }

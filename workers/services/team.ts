@@ -13,6 +13,7 @@ import { checkPasswordGuarded } from "./password-guard";
 import { assertWithinPlan, planInForceOf } from "./plan-in-force";
 import { pendingInvitationOf, seatsUsed } from "./plan-usage";
 import type { Principal } from "./principal";
+import { publicBase } from "./public-links";
 import { issueSession } from "./sessions";
 
 const INVITATION_TTL_MS = 7 * 86_400_000;
@@ -157,7 +158,7 @@ export async function createInvitation(
     createdAt: now,
   });
   const org = await services.db.select().from(organizations).where(eq(organizations.id, actor.orgId)).get();
-  const link = `${services.config.APP_URL.replace(/\/$/, "")}/accept-invite?token=${encodeURIComponent(token)}`;
+  const link = `${publicBase(services.config, meta.origin)}/accept-invite?token=${encodeURIComponent(token)}`;
   await services.mailer.send({
     orgId: actor.orgId,
     to: email,

@@ -12,6 +12,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("meta", {
     ip: c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? null,
     userAgent: c.req.header("user-agent") ?? null,
+    origin: new URL(c.req.url).origin,
   });
   c.set("services", createServices(c.env));
   await next();
