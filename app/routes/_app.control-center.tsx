@@ -139,7 +139,12 @@ export default function ControlCenter() {
             </tbody>
           </table>
         </section>
-      ) : null}
+      ) : (
+        <div className="banner" role="status">
+          <span>No data yet: make a key, point an agent at Deployr, or send a test event.</span>
+          <Link to="/get-started">Get started</Link>
+        </div>
+      )}
       <section className="card">
         <h2>Getting started</h2>
         <ol>

@@ -5,12 +5,14 @@ import {
   type MetaFunction,
 } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { API_KEY_SCOPES } from "../../workers/domain/auth/api-key-format";
 import { hasRole } from "../../workers/domain/auth/roles";
 import { createKeyBody } from "../../workers/http/schemas/keys";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../workers/services/api-keys";
 import { AgentSnippets } from "../components/agent-snippets";
 import { ConfirmButton } from "../components/confirm-button";
+import { CopyButton } from "../components/copy-button";
 import { Field, formatTime } from "../components/form-controls";
 import { useActionToast } from "../components/toast";
 import { requireSessionUser } from "../lib/auth.server";
@@ -59,15 +61,24 @@ export default function ApiKeys() {
   const result = useActionData<typeof action>();
   useActionToast(result);
   const fieldErrors = result && "fieldErrors" in result ? result.fieldErrors : undefined;
-  const secret = result && "secret" in result ? String(result.secret) : null;
+  // a live re-read (first data arriving, say) clears the action's data: the key stays until the page is left
+  const fromAction = result && "secret" in result ? String(result.secret) : null;
+  const [kept, setKept] = useState<string | null>(fromAction);
+  useEffect(() => {
+    if (fromAction) setKept(fromAction);
+  }, [fromAction]);
+  const secret = fromAction ?? kept;
   return (
     <>
       {secret ? (
         <section className="card">
           <h2>Copy your key now</h2>
           <p className="muted">It is shown this once; Deployr keeps only a hash of it.</p>
-          <div className="secret mono" data-testid="new-key">
-            {secret}
+          <div className="row">
+            <div className="secret mono" data-testid="new-key">
+              {secret}
+            </div>
+            <CopyButton text={secret} />
           </div>
           <h3>Point an agent at Deployr with it</h3>
           <AgentSnippets origin={origin} apiKey={secret} exampleTime={exampleTime} />

@@ -7,10 +7,12 @@
 export const NAVIGATION: readonly { to: string; label: string }[] = [
   { to: "/control-center", label: "Control Center" },
   { to: "/incidents", label: "Incidents" },
+  { to: "/services", label: "Services" },
   { to: "/actions", label: "Actions" },
   { to: "/intelligence", label: "Intelligence" },
   { to: "/autonomous", label: "Autonomous Mode" },
   { to: "/runbooks", label: "Runbooks" },
+  { to: "/get-started", label: "Get started" },
   { to: "/billing", label: "Billing" },
   { to: "/settings", label: "Settings" },
 ];
