@@ -73,3 +73,20 @@ export async function judgeAlerts(ctx: MonitorContext, pending: PendingAlert[]) 
   }
   return { raised, suppressed, touched };
 }
+
+/** How many signals one rule or window suppressed, and when it last did: `rule:<id>` / `maintenance:<id>`. */
+export interface SuppressionTally {
+  ref: string;
+  count: number;
+  last_at: number;
+}
+
+/** What this service's signals say each rule and window suppressed (as long as the signals are kept). */
+export function suppressionTally(sql: SqlStorage): SuppressionTally[] {
+  return sql
+    .exec<{ ref: string; count: number; last_at: number }>(
+      `SELECT suppressed_by AS ref, count(*) AS count, max(at) AS last_at FROM signals
+       WHERE suppressed_by LIKE 'rule:%' OR suppressed_by LIKE 'maintenance:%' GROUP BY suppressed_by`,
+    )
+    .toArray();
+}

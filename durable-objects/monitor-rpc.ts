@@ -13,6 +13,7 @@ import type { MonitorAlarms } from "./monitor-alarms";
 import { asRates, quantilePacks } from "./monitor-cumulative";
 import type { MonitorTenant } from "./monitor-identity";
 import { CLOSE_IDLE_MINUTES_MS, closeMinutes, type LogMinuteParts, recordLog } from "./monitor-log-minutes";
+import { suppressionTally } from "./monitor-noise";
 import { type LogQuery, type MetricQuery, queryLogs, queryMetrics } from "./monitor-queries";
 import type { MonitorRetention } from "./monitor-retention";
 import { learn, sustainedAlert } from "./monitor-scoring";
@@ -166,6 +167,13 @@ export function readLogs(parts: MonitorParts, identity: MonitorIdentity, query: 
   const bound = parts.tenant.bind(identity);
   if (!bound.ok) return bound;
   return { ok: true as const, logs: queryLogs(parts.sql, query) };
+}
+
+/** What the suppression rules and maintenance windows kept quiet in this service, per rule or window. */
+export function readSuppressions(parts: MonitorParts, identity: MonitorIdentity) {
+  const bound = parts.tenant.bind(identity);
+  if (!bound.ok) return bound;
+  return { ok: true as const, tally: suppressionTally(parts.sql) };
 }
 
 /** The newest data time per environment of a batch. */

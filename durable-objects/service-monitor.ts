@@ -16,6 +16,7 @@ import {
   pruneHistory,
   readLogs,
   readMetrics,
+  readSuppressions,
 } from "./monitor-rpc";
 import { applyMonitorSchema } from "./monitor-schema";
 import { recover } from "./monitor-scoring";
@@ -136,6 +137,10 @@ export class ServiceMonitor extends DurableObject<MonitorEnv> {
 
   async logs(identity: MonitorIdentity, query: LogQuery) {
     return readLogs(this.parts, identity, query);
+  }
+
+  async suppressions(identity: MonitorIdentity) {
+    return readSuppressions(this.parts, identity);
   }
 
   /** History beyond the plan's retention (identity.retentionDays), removed now (the nightly job). */

@@ -1,34 +1,51 @@
 import {
   type ActionFunctionArgs,
   data,
+  type LinksFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/cloudflare";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasRole } from "../../workers/domain/auth/roles";
+import { catalogEntry } from "../../workers/domain/remediation/catalog";
 import { listActions } from "../../workers/services/dashboard";
+import { dryRunAction } from "../../workers/services/executor-checks";
+import { listExecutors } from "../../workers/services/executors";
 import { decideActionRun } from "../../workers/services/incident-response";
 import { DecisionButtons, FormAlert, formatTime } from "../components/form-controls";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure } from "../lib/forms";
 import { requestMeta } from "../lib/services.server";
+import configCss from "../styles/config.css?url";
 
 export const meta: MetaFunction = () => [{ title: "Actions · Deployr" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: configCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
-  const [pending, history] = await Promise.all([
+  const [pending, history, executors] = await Promise.all([
     listActions(services, principal.orgId, "pending", 100),
     listActions(services, principal.orgId, "history", 50),
+    listExecutors(services, principal.orgId),
   ]);
-  return { pending, history, canAct: hasRole(principal.role, "member") };
+  const configured = new Set<string>(executors.map((e) => e.kind));
+  // An approval with nothing to run it would fail at once: say so before anyone clicks.
+  const withExecutor = pending.map((a) => {
+    const kinds = catalogEntry(a.kind)?.executors ?? [];
+    return { ...a, runnable: kinds.some((k) => configured.has(k)), executor_kinds: kinds };
+  });
+  return { pending: withExecutor, history, canAct: hasRole(principal.role, "member") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
+  const id = String(form.get("action_run_id") ?? "");
   try {
+    if (intent === "dry-run") {
+      return data({ ok: true as const, id, dryRun: await dryRunAction(services, principal, id) });
+    }
     await decideActionRun(
       services,
       {
@@ -38,20 +55,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
         via: "dashboard",
         ip: requestMeta(request).ip,
       },
-      String(form.get("action_run_id") ?? ""),
+      id,
       intent === "approve" ? "approved" : "rejected",
       null,
     );
     return data({ ok: true as const, message: intent === "approve" ? "Action approved" : "Action rejected" });
   } catch (error) {
     const failure = formFailure(error);
-    return data(failure, failure.status);
+    return data({ ...failure, id }, failure.status);
   }
 }
 
 export default function Actions() {
   const { pending, history, canAct } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const dryRun = result && "dryRun" in result ? result : undefined;
   return (
     <>
       <div className="page-header">
@@ -83,7 +101,40 @@ export default function Actions() {
                 <td>
                   <span className="badge">risk {a.risk}</span>
                 </td>
-                <td>{canAct ? <DecisionButtons name="action_run_id" value={a.id} /> : null}</td>
+                <td>
+                  {canAct ? (
+                    <div className="stack">
+                      <DecisionButtons name="action_run_id" value={a.id} disabled={!a.runnable} />
+                      {a.runnable ? null : (
+                        <p className="muted" data-testid="no-executor">
+                          No executor can run {a.kind} yet ({a.executor_kinds.join(", ") || "none"}).{" "}
+                          <Link to="/settings/executors">Set one up in Settings › Executors</Link>
+                        </p>
+                      )}
+                      <Form method="post">
+                        <input type="hidden" name="action_run_id" value={a.id} />
+                        <button type="submit" name="intent" value="dry-run" className="secondary">
+                          Dry run
+                        </button>
+                      </Form>
+                    </div>
+                  ) : null}
+                  {dryRun?.id === a.id ? (
+                    <div className="alert success" role="status" data-testid="dry-run">
+                      {`Dry run (${dryRun.dryRun.executor}): ${dryRun.dryRun.summary}`}
+                      <ul className="call-list">
+                        {dryRun.dryRun.calls.map((call) => (
+                          <li key={`${call.method} ${call.url}`}>
+                            <span className="mono">
+                              {call.method} {call.url}
+                            </span>
+                            {call.body === undefined ? null : <pre>{JSON.stringify(call.body, null, 2)}</pre>}
+                          </li>
+                        ))}
+                      </ul>
+                    </div>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -4,7 +4,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/cloudflare";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { desc, eq } from "drizzle-orm";
 import { runbookRuns } from "../../workers/db/schema";
 import { hasRole } from "../../workers/domain/auth/roles";
@@ -118,7 +118,9 @@ export default function Runbooks() {
             {runbooks.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <strong>{r.name}</strong>
+                  <Link to={`/runbooks/${r.id}`}>
+                    <strong>{r.name}</strong>
+                  </Link>
                   <div className="muted">
                     {r.steps} steps · {r.triggers.length} trigger(s) · {r.enabled ? "enabled" : "disabled"}
                   </div>

@@ -14,6 +14,7 @@ export default function Settings() {
     { to: "/settings", label: "Profile", end: true },
     { to: "/settings/team", label: "Team" },
     { to: "/settings/integrations", label: "Integrations" },
+    { to: "/settings/executors", label: "Executors" },
     ...(isAdmin
       ? [
           { to: "/settings/api-keys", label: "API keys" },

@@ -208,6 +208,31 @@ export async function startMockProviders(port = 0) {
         }
         return res.writeHead(204).end();
       }
+      // GitHub: GET a workflow (the executor's "test connection").
+      const workflow = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)$/.exec(path);
+      if (req.method === "GET" && workflow) {
+        if (req.headers.authorization !== `Bearer ${GITHUB_TOKEN}`)
+          return json(401, { message: "Bad credentials" });
+        if (workflow[3] === "missing.yml") return json(404, { message: "Not Found" });
+        return json(200, {
+          id: 161335,
+          name: "Remediate",
+          path: `.github/workflows/${workflow[3]}`,
+          state: "active",
+        });
+      }
+      // Cloudflare: GET a zone (the executor's "test connection").
+      const zone = /^\/client\/v4\/zones\/([0-9a-f]{32})$/.exec(path);
+      if (req.method === "GET" && zone) {
+        if (req.headers.authorization !== `Bearer ${CLOUDFLARE_TOKEN}`)
+          return json(403, { success: false, errors: [{ code: 10000, message: "Authentication error" }] });
+        return json(200, {
+          success: true,
+          errors: [],
+          messages: [],
+          result: { id: zone[1], name: "example.com" },
+        });
+      }
       // Cloudflare: purge_cache answers {success, errors, messages, result: {id}}.
       const purge = /^\/client\/v4\/zones\/([0-9a-f]{32})\/purge_cache$/.exec(path);
       if (req.method === "POST" && purge) {
@@ -239,6 +264,8 @@ export async function startMockProviders(port = 0) {
         const base = "/apis/apps/v1/namespaces/prod/deployments/checkout";
         const type = String(req.headers["content-type"] ?? "");
         if (path === base && req.method === "GET") return json(200, dep);
+        if (path === "/apis/apps/v1/namespaces/prod/deployments" && req.method === "GET")
+          return json(200, { kind: "DeploymentList", apiVersion: "apps/v1", items: [dep] });
         if (path === `${base}/scale`) {
           if (req.method === "GET")
             return json(200, {

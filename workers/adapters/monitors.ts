@@ -1,3 +1,4 @@
+import type { SuppressionTally } from "../../durable-objects/monitor-noise";
 import type { LogLine, LogQuery, MetricQuery, SeriesResult } from "../../durable-objects/monitor-queries";
 import type { AlertsResult, IngestResult, ServiceMonitor } from "../../durable-objects/service-monitor";
 import type { ExternalAlert } from "../domain/ingest/alertmanager";
@@ -27,6 +28,8 @@ export interface MonitorClient {
   ingestAlerts(orgId: string, service: string, alerts: ExternalAlert[]): Promise<AlertsResult>;
   metrics(orgId: string, service: string, query: MetricQuery): Promise<SeriesResult[] | null>;
   logs(orgId: string, service: string, query: LogQuery): Promise<LogLine[] | null>;
+  /** Signals each rule or window suppressed in this service; null when the monitor is another tenant's. */
+  suppressions(orgId: string, service: string): Promise<SuppressionTally[] | null>;
   /** Removes the monitor's history beyond `retentionDays`; null when the monitor is another tenant's. */
   pruneHistory(
     orgId: string,
@@ -76,6 +79,10 @@ export function monitorClient(namespace: DurableObjectNamespace<ServiceMonitor>)
     async logs(orgId, service, query) {
       const result = await stub(orgId, service).logs({ orgId, service }, query);
       return result.ok ? result.logs : null;
+    },
+    async suppressions(orgId, service) {
+      const result = await stub(orgId, service).suppressions({ orgId, service });
+      return result.ok ? result.tally : null;
     },
     async pruneHistory(orgId, service, retentionDays, now) {
       const result = await stub(orgId, service).pruneHistory({ orgId, service, retentionDays }, now);

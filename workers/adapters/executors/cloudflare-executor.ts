@@ -21,6 +21,25 @@ export class CloudflareExecutor implements ActionExecutor {
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
+  /** GET the zone (https://developers.cloudflare.com/api/resources/zones/methods/get/): the token can see it. */
+  async probe(): Promise<ExecutionResult> {
+    const url = `${this.config.apiBase.replace(/\/$/, "")}/zones/${encodeURIComponent(this.config.zoneId)}`;
+    const calls: PlannedCall[] = [];
+    const response = await send(
+      this.fetchFn,
+      url,
+      { method: "GET", headers: { authorization: `Bearer ${this.config.apiToken}` } },
+      calls,
+    );
+    const answer = (await expectOk(response, "Cloudflare", calls)) as {
+      success?: boolean;
+      result?: { name?: string };
+    } | null;
+    if (answer?.success !== true)
+      throw new ExecutorError("Cloudflare did not confirm the zone", false, calls);
+    return { ok: true, summary: `found zone ${answer.result?.name ?? this.config.zoneId}`, calls };
+  }
+
   async execute(request: ExecutionRequest, mode: "live" | "dry_run"): Promise<ExecutionResult> {
     if (request.kind !== "purge_cdn_cache") {
       throw new ExecutorError(`Cloudflare cannot run ${request.kind}`, false);

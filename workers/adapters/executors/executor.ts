@@ -44,6 +44,11 @@ export interface ActionExecutor {
   readonly kind: ExecutorKind;
   /** live: make the changes; dry run: read what is needed, change nothing, answer the plan */
   execute(request: ExecutionRequest, mode: "live" | "dry_run"): Promise<ExecutionResult>;
+  /**
+   * "Test connection": one harmless call that proves the address and the credentials work
+   * (a signed ping, a read), changing nothing. Throws ExecutorError when it does not.
+   */
+  probe(): Promise<ExecutionResult>;
 }
 
 /** Turns an HTTP answer into success, a retryable failure (outbound-failure.ts) or a permanent one. */

@@ -27,8 +27,32 @@ export class GitHubActionsExecutor implements ActionExecutor {
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
+  private headers(): Record<string, string> {
+    return {
+      accept: "application/vnd.github+json",
+      authorization: `Bearer ${this.config.token}`,
+      "x-github-api-version": "2022-11-28",
+      "user-agent": "deployr",
+    };
+  }
+
+  /** GET the workflow (https://docs.github.com/en/rest/actions/workflows#get-a-workflow): the token can see it. */
+  async probe(): Promise<ExecutionResult> {
+    const { apiBase, repository, workflow } = this.config;
+    const url = `${apiBase.replace(/\/$/, "")}/repos/${repository}/actions/workflows/${encodeURIComponent(workflow)}`;
+    const calls: PlannedCall[] = [];
+    const response = await send(this.fetchFn, url, { method: "GET", headers: this.headers() }, calls);
+    const answer = (await expectOk(response, "GitHub", calls)) as { state?: string; name?: string } | null;
+    const state = answer?.state ? ` (${answer.state})` : "";
+    return {
+      ok: true,
+      summary: `found workflow ${answer?.name ?? workflow} on ${repository}${state}`,
+      calls,
+    };
+  }
+
   async execute(request: ExecutionRequest, mode: "live" | "dry_run"): Promise<ExecutionResult> {
-    const { apiBase, repository, workflow, ref, token } = this.config;
+    const { apiBase, repository, workflow, ref } = this.config;
     const url = `${apiBase.replace(/\/$/, "")}/repos/${repository}/actions/workflows/${encodeURIComponent(workflow)}/dispatches`;
     // workflow_dispatch inputs are strings; parameters travel as JSON.
     const payload = {
@@ -51,13 +75,7 @@ export class GitHubActionsExecutor implements ActionExecutor {
       url,
       {
         method: "POST",
-        headers: {
-          accept: "application/vnd.github+json",
-          authorization: `Bearer ${token}`,
-          "x-github-api-version": "2022-11-28",
-          "content-type": "application/json",
-          "user-agent": "deployr",
-        },
+        headers: { ...this.headers(), "content-type": "application/json" },
         body: JSON.stringify(payload),
       },
       calls,

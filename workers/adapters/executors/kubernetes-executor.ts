@@ -92,6 +92,25 @@ export class KubernetesExecutor implements ActionExecutor {
     return expectOk(response, "Kubernetes", calls);
   }
 
+  /**
+   * Lists one deployment of the namespace (GET apps/v1 deployments?limit=1): the API answers and
+   * the token may read there. Which deployment an action touches is only known per run.
+   */
+  async probe(): Promise<ExecutionResult> {
+    const ns = encodeURIComponent(this.config.namespace);
+    const calls: PlannedCall[] = [];
+    const list = await this.get<{ items?: unknown[] }>(
+      `/apis/apps/v1/namespaces/${ns}/deployments?limit=1`,
+      calls,
+    );
+    const any = (list?.items?.length ?? 0) > 0 ? "deployments found" : "no deployments yet";
+    return {
+      ok: true,
+      summary: `reached the Kubernetes API: namespace ${this.config.namespace}, ${any}`,
+      calls,
+    };
+  }
+
   async execute(request: ExecutionRequest, mode: "live" | "dry_run"): Promise<ExecutionResult> {
     const ns = encodeURIComponent(this.config.namespace);
     const name = encodeURIComponent(String(request.params.deployment ?? request.service));

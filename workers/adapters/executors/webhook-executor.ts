@@ -27,6 +27,35 @@ export class WebhookExecutor implements ActionExecutor {
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
+  /** One signed POST of `payload`: the headers every delivery carries, plus `extra`. */
+  private async post(payload: object, extra: Record<string, string>, calls: PlannedCall[]): Promise<unknown> {
+    const body = JSON.stringify(payload);
+    const timestamp = String(Math.floor(this.now() / 1000));
+    const headers = {
+      "content-type": "application/json",
+      "x-deployr-timestamp": timestamp,
+      "x-deployr-signature": await signWebhook(this.config.signingSecret, timestamp, body),
+      ...extra,
+    };
+    const response = await send(
+      this.fetchFn,
+      this.config.url,
+      { method: "POST", headers, body },
+      calls,
+      payload,
+    );
+    return expectOk(response, "the agent", calls);
+  }
+
+  /** A signed `{type: "ping"}`, as GitHub pings a new webhook: the agent verifies it and acts on nothing. */
+  async probe(): Promise<ExecutionResult> {
+    const calls: PlannedCall[] = [];
+    const payload = { type: "ping", sent_at: new Date(this.now()).toISOString() };
+    await this.post(payload, { "x-deployr-event": "ping" }, calls);
+    const host = new URL(this.config.url).host;
+    return { ok: true, summary: `the agent at ${host} accepted a signed ping`, calls };
+  }
+
   async execute(request: ExecutionRequest, mode: "live" | "dry_run"): Promise<ExecutionResult> {
     const payload = {
       action_run_id: request.actionRunId,
@@ -37,7 +66,6 @@ export class WebhookExecutor implements ActionExecutor {
       incident_id: request.incidentId,
       dry_run: mode === "dry_run",
     };
-    const body = JSON.stringify(payload);
     const calls: PlannedCall[] = [];
     if (mode === "dry_run") {
       calls.push({ method: "POST", url: this.config.url, body: payload });
@@ -47,24 +75,7 @@ export class WebhookExecutor implements ActionExecutor {
         calls,
       };
     }
-    const timestamp = String(Math.floor(this.now() / 1000));
-    const response = await send(
-      this.fetchFn,
-      this.config.url,
-      {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-deployr-timestamp": timestamp,
-          "x-deployr-signature": await signWebhook(this.config.signingSecret, timestamp, body),
-          "idempotency-key": request.actionRunId,
-        },
-        body,
-      },
-      calls,
-      payload,
-    );
-    const answer = await expectOk(response, "the agent", calls);
+    const answer = await this.post(payload, { "idempotency-key": request.actionRunId }, calls);
     return { ok: true, summary: `the agent accepted ${request.kind}`, calls, details: { answer } };
   }
 }

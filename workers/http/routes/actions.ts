@@ -1,10 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { actionRuns } from "../../db/schema";
 import { ACTION_CATALOG } from "../../domain/remediation/catalog";
 import type { AutonomyPolicy } from "../../domain/remediation/safety-rails";
-import { ApiError, notFound } from "../../errors";
-import { prepareExecution } from "../../services/executors";
+import { dryRunAction } from "../../services/executor-checks";
 import { learnedPatterns } from "../../services/learning";
 import {
   actionsPausedState,
@@ -174,27 +171,7 @@ actions
     },
     /** What a run would do, with the executor that would do it: reads are made, nothing changes. */
     async (c) => {
-      const services = c.get("services");
-      const orgId = c.get("principal").orgId;
-      const run = await services.db
-        .select()
-        .from(actionRuns)
-        .where(and(eq(actionRuns.id, c.req.valid("param").id), eq(actionRuns.orgId, orgId)))
-        .get();
-      if (!run) throw notFound("Action");
-      // A dry run starts nothing: it shows the plan for a start now.
-      const prepared = await prepareExecution(services, { ...run, startedAt: null });
-      if (!prepared.ok) {
-        throw new ApiError(
-          prepared.reason === "no_executor" ? "conflict" : "validation_failed",
-          prepared.message,
-        );
-      }
-      const { executor } = prepared;
-      const plan = await executor.execute(prepared.request, "dry_run");
-      return c.json(
-        { dry_run: true, executor: executor.kind, summary: plan.summary, calls: plan.calls },
-        200,
-      );
+      const actor = userPrincipal(c.get("principal"));
+      return c.json(await dryRunAction(c.get("services"), actor, c.req.valid("param").id), 200);
     },
   );

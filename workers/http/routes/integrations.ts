@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { ApiError } from "../../errors";
+import { testExecutor } from "../../services/executor-checks";
 import { deleteExecutor, listExecutors, saveExecutor } from "../../services/executors";
 import {
   aiSettingsOf,
@@ -81,6 +82,22 @@ integrations
         c.get("meta"),
       );
       return c.json({ executor: saved }, 200);
+    },
+  )
+  .route(
+    {
+      ...admin,
+      method: "post",
+      path: "/executors/:kind/test",
+      summary:
+        "Test connection: one harmless call with the saved configuration (webhook: a signed ping; GitHub: GET the workflow; Kubernetes: list one deployment of the namespace; Cloudflare: GET the zone). 200 {ok: true, summary} or {ok: false, error}, with the calls made; 404 when not configured.",
+      params: executorKindParams,
+      success: { status: 200, description: "What the test found" },
+      errors: [401, 403, 404],
+    },
+    async (c) => {
+      const actor = userPrincipal(c.get("principal"));
+      return c.json(await testExecutor(c.get("services"), actor, c.req.valid("param").kind), 200);
     },
   )
   .route(
