@@ -12,6 +12,7 @@ export const NAVIGATION: readonly { to: string; label: string }[] = [
   { to: "/intelligence", label: "Intelligence" },
   { to: "/autonomous", label: "Autonomous Mode" },
   { to: "/runbooks", label: "Runbooks" },
+  { to: "/noise", label: "Noise control" },
   { to: "/get-started", label: "Get started" },
   { to: "/billing", label: "Billing" },
   { to: "/settings", label: "Settings" },
