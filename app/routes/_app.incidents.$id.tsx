@@ -10,6 +10,7 @@ import { ApiError } from "../../workers/errors";
 import { incidentDetail } from "../../workers/services/dashboard";
 import { assignableMembers } from "../../workers/services/incident-collaboration";
 import { incidentErrorLogs } from "../../workers/services/incident-logs";
+import { chartLinks, TimeSeriesChart } from "../components/charts/time-series-chart";
 import { FormAlert, formatTime } from "../components/form-controls";
 import { IncidentActions } from "../components/incident-actions";
 import { IncidentAnalysis } from "../components/incident-analysis";
@@ -17,7 +18,6 @@ import { IncidentAssignee } from "../components/incident-assignee";
 import { IncidentHeaderActions } from "../components/incident-header-actions";
 import { IncidentLogs } from "../components/incident-logs";
 import { IncidentNoteForm, IncidentTimeline } from "../components/incident-timeline";
-import { MetricChart } from "../components/metric-chart";
 import { requireSessionUser } from "../lib/auth.server";
 import { incidentCharts } from "../lib/incident-charts.server";
 import { incidentAction } from "../lib/incident-detail-action.server";
@@ -26,7 +26,7 @@ import incidentsCss from "../styles/incidents.css?url";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.detail.incident.title ?? "Incident"} · Deployr` },
 ];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: incidentsCss }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: incidentsCss }, ...chartLinks()];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { principal, services } = await requireSessionUser(request, context);
@@ -101,12 +101,15 @@ export default function IncidentDetail() {
             <h2>Metrics</h2>
             <div className="incident-scroll">
               {charts.map((c) => (
-                <MetricChart
+                <TimeSeriesChart
                   key={c.metric}
-                  title={c.metric}
+                  title={`${c.metric} around the anomaly`}
+                  metric={c.metric}
                   points={c.points}
-                  band={c.band}
-                  markAt={c.markAt}
+                  baseline={c.band}
+                  markers={[{ kind: "anomaly", at: c.markAt, label: "the anomaly" }]}
+                  height={180}
+                  testId={`chart-${c.metric}`}
                 />
               ))}
             </div>

@@ -193,7 +193,7 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.getByRole("link", { name: /^payments: / }).click();
     await ownerPage.getByRole("heading", { name: "Anomalies" }).waitFor();
     expect(await ownerPage.getByRole("cell", { name: "latency_ms" }).count()).toBe(1);
-    await ownerPage.getByRole("img", { name: "latency_ms around the anomaly" }).waitFor();
+    await ownerPage.getByRole("img", { name: /^latency_ms around the anomaly: \d+ points/ }).waitFor();
 
     // The analysis arrives through the queue within a second or so of its evidence (or the 30 s
     // group wait): reload until it is there.

@@ -136,7 +136,10 @@ describe("the incident list and page in a real browser", () => {
     await page.getByRole("link", { name: "Service", exact: true }).click();
     await page.waitForURL(/sort=service&dir=asc/);
     await expect.poll(() => rows(page).first().textContent()).toContain("inventory");
-    await page.getByRole("link", { name: /^Service/ }).click();
+    await page
+      .getByRole("main")
+      .getByRole("link", { name: /^Service/ })
+      .click();
     await page.waitForURL(/sort=service(?!&dir=asc)/);
     await expect.poll(() => rows(page).first().textContent()).toContain("payments");
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain("Service");

@@ -22,7 +22,7 @@ describe("dashboard views over ingested data", () => {
     expect(String(detail.body)).toContain("latency_ms");
     expect(String(detail.body)).toContain("error_ratio");
     expect(String(detail.body)).toContain("opened");
-    expect(String(detail.body)).toContain('aria-label="latency_ms around the anomaly"');
+    expect(String(detail.body)).toContain('aria-label="latency_ms around the anomaly: ');
 
     const resolved = await api("/incidents?status=resolved", { headers: { cookie } });
     expect(String(resolved.body)).toContain("No incidents");
