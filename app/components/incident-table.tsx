@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { IncidentSort } from "../../workers/services/incidents";
 import { type IncidentListFilters, sortLink } from "../lib/incident-filters";
 import { formatTime } from "./form-controls";
+import { ServiceLink } from "./service-link";
 
 export interface IncidentRow {
   id: string;
@@ -140,7 +141,7 @@ export function IncidentTable({
                   <div className="muted">{i.anomalies} anomalies</div>
                 </td>
                 <td data-label="Service" className="mono">
-                  {i.service} · {i.environment}
+                  <ServiceLink name={i.service} /> · {i.environment}
                 </td>
                 <td data-label="Severity">
                   <span className={`badge ${SEVERITY_CLASS[i.severity] ?? ""}`}>{i.severity}</span>

@@ -13,6 +13,7 @@ import { dryRunAction } from "../../workers/services/executor-checks";
 import { listExecutors } from "../../workers/services/executors";
 import { decideActionRun } from "../../workers/services/incident-response";
 import { DecisionButtons, FormAlert, formatTime } from "../components/form-controls";
+import { ServiceLink } from "../components/service-link";
 import { requireSessionUser } from "../lib/auth.server";
 import { formFailure } from "../lib/forms";
 import { requestMeta } from "../lib/services.server";
@@ -92,7 +93,8 @@ export default function Actions() {
                 <td>
                   <Link to={`/incidents/${a.incident_id}`}>{a.title}</Link>
                   <div className="muted">
-                    {a.service} · {a.environment} · {a.kind} · confidence {Math.round(a.confidence)}
+                    <ServiceLink name={a.service} /> · {a.environment} · {a.kind} · confidence{" "}
+                    {Math.round(a.confidence)}
                   </div>
                   {a.policy_reasons.length > 0 ? (
                     <div className="muted">Not run automatically: {a.policy_reasons.join("; ")}</div>

@@ -18,6 +18,7 @@ import { IncidentAssignee } from "../components/incident-assignee";
 import { IncidentHeaderActions } from "../components/incident-header-actions";
 import { IncidentLogs } from "../components/incident-logs";
 import { IncidentNoteForm, IncidentTimeline } from "../components/incident-timeline";
+import { ServiceLink } from "../components/service-link";
 import { requireSessionUser } from "../lib/auth.server";
 import { incidentCharts } from "../lib/incident-charts.server";
 import { incidentAction } from "../lib/incident-detail-action.server";
@@ -70,7 +71,8 @@ export default function IncidentDetail() {
           </p>
           <h1>{incident.title}</h1>
           <p className="muted">
-            {incident.service} · {incident.environment} · <span className="badge">{incident.severity}</span> ·{" "}
+            <ServiceLink name={incident.service} /> · {incident.environment} ·{" "}
+            <span className="badge">{incident.severity}</span> ·{" "}
             <span data-testid="incident-status">{incident.status}</span> · opened{" "}
             {formatTime(incident.opened_at)}
           </p>
