@@ -96,6 +96,62 @@ describe("configuration screens in a real browser", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/config-executors.png`, fullPage: true });
   });
 
+  it("approves an action in the Actions view and the executor set up above carries it to the agent", async () => {
+    // an ingest key through the API, with the dashboard's session (a same-origin write)
+    const made = await page.request.post(`${baseUrl}/api/keys`, {
+      headers: { origin: baseUrl },
+      data: { name: "e2e-approve", scopes: ["ingest"] },
+    });
+    expect(made.status()).toBe(201);
+    const key = ((await made.json()) as { key: string }).key;
+    const end = Date.now() - 3 * 60_000;
+    const series = (metric: string, m: number) =>
+      Array.from({ length: 120 }, (_, i) => ({
+        timestamp: end - (120 - i) * 60_000,
+        metric_name: metric,
+        value: 100 + ((i * 7 + m) % 5) - 2,
+        labels: { service: "ledger" },
+      }));
+    const at = (offset: number, value: number) =>
+      ["latency_ms", "error_ratio"].map((metric) => ({
+        timestamp: Date.now() - offset,
+        metric_name: metric,
+        value,
+        labels: { service: "ledger" },
+      }));
+    for (const body of [
+      [...series("latency_ms", 0), ...series("error_ratio", 1)],
+      at(120_000, 900),
+      at(0, 900),
+    ]) {
+      const res = await fetch(`${baseUrl}/ingest/metrics`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+    }
+    // the analysis proposes actions through the queue: the Actions view lists them as they come
+    await page.goto(`${baseUrl}/actions`);
+    const pending = page.getByTestId("pending-actions");
+    const approve = pending.getByRole("button", { name: "Approve" }).first();
+    for (let i = 0; i < 60 && (await pending.getByRole("button", { name: "Approve" }).count()) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await page.reload();
+    }
+    // a webhook executor can carry any action: Approve is enabled
+    expect(await approve.isEnabled()).toBe(true);
+    const before = pings.filter((p) => p.event !== "ping").length;
+    await approve.click();
+    await expect
+      .poll(() => pings.filter((p) => p.event !== "ping").length, { timeout: 15_000 })
+      .toBeGreaterThan(before);
+    const delivered = pings.filter((p) => p.event !== "ping").at(-1)!;
+    expect(delivered.valid).toBe(true);
+    expect(JSON.parse(delivered.body)).toMatchObject({ service: "ledger", dry_run: false });
+    await page.screenshot({ path: `${SCREENSHOTS}/config-approved.png`, fullPage: true });
+  });
+
   it("creates, edits, toggles and deletes a suppression rule", async () => {
     await page.goto(`${baseUrl}/noise`);
     const create = page.locator("details", { hasText: "New suppression rule" });
