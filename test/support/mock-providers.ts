@@ -157,6 +157,27 @@ export async function startMockProviders(port = 0) {
         }
         return res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       }
+      // a customer's service under health checks: healthy, failing, slow, wrong body, redirecting
+      if (path.startsWith("/svc/")) {
+        const what = path.slice("/svc/".length);
+        if (what === "ok")
+          return json(200, { status: "ok", checks: [{ name: "db", ok: true }], version: "2.7.0" });
+        if (what === "degraded")
+          return json(200, { status: "degraded", checks: [{ name: "db", ok: false }] });
+        if (what === "500")
+          return res.writeHead(500, { "content-type": "text/plain" }).end("upstream connect error");
+        if (what === "html")
+          return res
+            .writeHead(200, { "content-type": "text/html" })
+            .end("<html><h1>Down for maintenance</h1></html>");
+        if (what === "login") return res.writeHead(302, { location: "/login" }).end();
+        if (what === "slow") {
+          setTimeout(() => json(200, { status: "ok" }), 2_000);
+          return;
+        }
+        if (what === "edge-dns")
+          return res.writeHead(530, { "content-type": "text/plain" }).end("error code: 1016");
+      }
       if (req.method === "POST" && path.startsWith("/actions/")) {
         return res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       }

@@ -1,3 +1,4 @@
+import { testEnvironmentHealth } from "../../services/environment-health";
 import {
   configureEnvironment,
   getEnvironment,
@@ -105,6 +106,30 @@ export function environmentRoutes(router: DocumentedRouter) {
           "replace",
         );
         return c.json({ environment: view }, 200);
+      },
+    )
+    .route(
+      {
+        tag,
+        auth: "user",
+        minRole: "member",
+        method: "post",
+        path: "/:service/environments/:env/health/test",
+        summary:
+          "Runs the environment's health check once now: up or down, why (status, keyword, JSON path, DNS, refused, timeout, TLS), latency",
+        params: environmentParams,
+        success: { status: 200, description: "The verdict" },
+        errors: [401, 403, 404, 409, 422],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        const result = await testEnvironmentHealth(
+          c.get("services"),
+          userPrincipal(c.get("principal")),
+          service,
+          env,
+        );
+        return c.json(result, 200);
       },
     )
     .route(
