@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ActionMessage, AnalysisMessage, RetentionMessage } from "./contracts/messages";
+import type { ActionMessage, AnalysisMessage, HealthMessage, RetentionMessage } from "./contracts/messages";
 
 /** The Worker's bindings and variables (wrangler.toml, `.dev.vars`, Worker secrets). */
 export interface Env {
@@ -10,6 +10,8 @@ export interface Env {
   ANALYSIS_QUEUE: Queue<AnalysisMessage>;
   ACTIONS_QUEUE: Queue<ActionMessage>;
   RETENTION_QUEUE: Queue<RetentionMessage>;
+  /** the due health checks, a page of them per message */
+  HEALTH_QUEUE: Queue<HealthMessage>;
   ASSETS?: Fetcher;
   /** Workers AI: bound in production only (it needs a Cloudflare account), so always optional. */
   AI?: Ai;

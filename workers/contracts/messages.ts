@@ -42,6 +42,16 @@ export const retentionMessageSchema = z.object({
 });
 export type RetentionMessage = z.output<typeof retentionMessageSchema>;
 
+/**
+ * `deployr-health`: run these environments' health checks now. Only references travel: the
+ * consumer reads each environment's configuration (and its organisation) afresh.
+ */
+export const healthMessageSchema = z.object({
+  type: z.literal("health.check"),
+  checks: z.array(z.object({ org_id: z.string(), service: z.string(), environment: z.string() })).max(100),
+});
+export type HealthMessage = z.output<typeof healthMessageSchema>;
+
 /** A producer of one kind of message (a Queue binding, typed by what it carries). */
 export interface MessageQueue<M> {
   send(message: M): Promise<void>;

@@ -358,6 +358,10 @@ export const environments = sqliteTable(
     deployTokenSealed: text("deploy_token_sealed"),
     configuredAt: integer("configured_at"),
     updatedAt: integer("updated_at"),
+    /** the health check's state (domain/environments/health-state.ts) */
+    healthCheckedAt: integer("health_checked_at"),
+    healthFailures: integer("health_failures").notNull().default(0),
+    healthFiring: integer("health_firing", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.service, t.name] })],
 );

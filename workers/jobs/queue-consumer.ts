@@ -10,6 +10,7 @@ import { backoffDelay } from "../domain/resilience/backoff";
 import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
 import { analyseIncident, IncidentGone } from "./analyse-incident";
+import { handleHealthBatch } from "./health-checks";
 import { handleRetentionBatch } from "./retention";
 import { failStuckRun, runAction } from "./run-action";
 
@@ -28,6 +29,7 @@ const MAX_DELIVERIES = 4;
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (batch.queue.startsWith("deployr-actions")) return handleActionBatch(batch, env);
   if (batch.queue.startsWith("deployr-retention")) return handleRetentionBatch(batch, createServices(env));
+  if (batch.queue.startsWith("deployr-health")) return handleHealthBatch(batch, createServices(env));
   const services = createServices(env);
   const ports = {
     services,

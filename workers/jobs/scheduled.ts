@@ -5,6 +5,7 @@ import { createServices, type Services } from "../services/container";
 import { resumeRunbookRuns } from "../services/runbook-runs";
 import { purgeSessions } from "../services/sessions";
 import { purgeSlackLinkProofs } from "../services/slack-identity";
+import { startHealthChecks } from "./health-checks";
 import { checkOutcomes } from "./outcome-check";
 import { startRetention } from "./retention";
 import { expireSubscriptions, sendTrialReminders } from "./subscription-jobs";
@@ -19,8 +20,9 @@ export const CRON = {
 type Job = (services: Services) => Promise<Record<string, number>>;
 
 const jobsByCron: Record<string, Record<string, Job>> = {
-  // Environment health checks join this slot when environments get probes.
   [CRON.everyMinute]: {
+    // Environments' health checks that are due, queued in pages (jobs/health-checks.ts).
+    healthChecks: async (s) => startHealthChecks(s, s.health),
     // Actions whose watch period is over: judged against the metrics, learned from.
     outcomeCheck: async (s) => checkOutcomes(s),
     // Runbook runs whose wait is over or whose action has run.

@@ -9,7 +9,7 @@ import { type LiveFeed, liveFeed } from "../adapters/live-feed";
 import { type MonitorClient, monitorClient } from "../adapters/monitors";
 import { RazorpayClient } from "../adapters/razorpay/client";
 import { SlackClient } from "../adapters/slack/slack-client";
-import type { ActionQueue, RetentionQueue } from "../contracts/messages";
+import type { ActionQueue, HealthMessage, RetentionQueue } from "../contracts/messages";
 import { type AppConfig, type Env, loadConfig } from "../env";
 import type { Principal } from "./principal";
 
@@ -40,6 +40,8 @@ export interface Services {
   actions: ActionQueue;
   /** the nightly retention job's pages (the retention queue) */
   retention: RetentionQueue;
+  /** the due environment health checks, a page per message */
+  health: { sendBatch(messages: HealthMessage[]): Promise<void> };
   /** verified API keys of this isolate; revoking a key evicts it here */
   keys: KeyCache<Extract<Principal, { kind: "api_key" }>>;
   /** tells the organisation's open dashboards what changed */
@@ -89,6 +91,11 @@ export function createServices(env: Env, now: () => number = Date.now): Services
       },
       sendBatch: async (messages) => {
         if (messages.length > 0) await env.RETENTION_QUEUE.sendBatch(messages.map((body) => ({ body })));
+      },
+    },
+    health: {
+      sendBatch: async (messages) => {
+        if (messages.length > 0) await env.HEALTH_QUEUE.sendBatch(messages.map((body) => ({ body })));
       },
     },
     keys: verifiedKeys,
