@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { HealthMessage } from "../../workers/contracts/messages";
-import { CHECKS_PER_MESSAGE, startHealthChecks } from "../../workers/jobs/health-checks";
+import { CHECKS_PER_MESSAGE, runCheck, startHealthChecks } from "../../workers/jobs/health-checks";
 import { createServices } from "../../workers/services/container";
 import { api, registerTenant, type Tenant } from "./harness";
 import { eventually } from "./ingest-harness";
@@ -103,5 +103,37 @@ describe("health checks from the cron", () => {
     expect(new Set(sent.flatMap((m) => m.checks.map((c) => c.service))).size).toBe(1000);
     // a second cron in the same minute (or overlapping) finds nothing due and queues nothing twice
     expect(await startHealthChecks(services, queue)).toMatchObject({ queued: 0 });
+  });
+
+  it("answers uptime, latency percentiles and the last results from what the checks wrote", async () => {
+    const owner = await registerTenant("uptime", "Uptime Co");
+    const made = await api("/api/services/shop/environments", {
+      token: owner.token,
+      body: { name: "prod", ...environment("/ok") },
+    });
+    expect(made.status).toBe(201);
+    const services = createServices(env as never);
+    const check = { org_id: owner.orgId, service: "shop", environment: "prod" };
+    for (let i = 0; i < 3; i++) await runCheck(services, check);
+    const fixed = await api("/api/services/shop/environments/prod", {
+      method: "PUT",
+      token: owner.token,
+      body: environment("/500"),
+    });
+    expect(fixed.status).toBe(200);
+    await runCheck(services, check);
+
+    const health = await api("/api/services/shop/environments/prod/health", { token: owner.token });
+    expect(health.status, JSON.stringify(health.body)).toBe(200);
+    expect(health.body.uptime["24h"]).toBe(75);
+    expect(health.body.latency_ms.p50).toBeTypeOf("number");
+    expect(health.body.last_results).toHaveLength(4);
+    expect(health.body.last_results[0]).toMatchObject({ up: false });
+    expect(health.body.state).toMatchObject({ consecutive_failures: 1, incident_open: false });
+    expect(health.body.certificate.days_left).toBeNull();
+    const other = await registerTenant("uptime-other", "Other Uptime Co");
+    expect((await api("/api/services/shop/environments/prod/health", { token: other.token })).status).toBe(
+      404,
+    );
   });
 });

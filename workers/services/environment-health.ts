@@ -1,5 +1,8 @@
+import { and, eq } from "drizzle-orm";
 import { probe } from "../adapters/health-prober";
+import { environments } from "../db/schema";
 import { judgeHealth } from "../domain/environments/health-check";
+import { uptimePercent, weightedPercentile } from "../domain/environments/health-summary";
 import { ApiError } from "../errors";
 import { healthCheckInput } from "../http/schemas/environments";
 import { assertRole } from "./authorize";
@@ -48,4 +51,69 @@ export async function testEnvironmentHealth(services: Services, actor: User, ser
     timeoutMs: check.timeout_ms,
   });
   return { service, environment: env, url, checked_at: services.now(), verdict: judgeHealth(check, outcome) };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * GET .../environments/:env/health: uptime over 24 h, 7 d and 30 d, latency p50/p95/p99 over
+ * 24 h, the last results and the check's state, from what the checks wrote into the monitor.
+ * The certificate's expiry is not observable from a Worker (its fetch does not show the peer
+ * certificate): it says so rather than guess.
+ */
+export async function environmentHealth(services: Services, actor: Principal, service: string, env: string) {
+  const environment = await getEnvironment(services, actor, service, env);
+  const now = services.now();
+  const series = async (metric: string, from: number, stepSeconds?: number) => {
+    const all = await services.monitors.metrics(actor.orgId, service, {
+      metric,
+      from,
+      to: now,
+      stepSeconds,
+      now,
+    });
+    return (all ?? []).filter((s) => s.environment === env).flatMap((s) => s.points);
+  };
+  const [day, week, month, latencyDay, upRecent, latencyRecent] = await Promise.all([
+    series("health_up", now - DAY, 60),
+    series("health_up", now - 7 * DAY, 3600),
+    series("health_up", now - 30 * DAY, 3600),
+    series("health_latency_ms", now - DAY, 60),
+    series("health_up", now - HOUR),
+    series("health_latency_ms", now - HOUR),
+  ]);
+  const latencyAt = new Map(latencyRecent.map((p) => [p[0], p[1]]));
+  const state = await services.db
+    .select({
+      checkedAt: environments.healthCheckedAt,
+      failures: environments.healthFailures,
+      firing: environments.healthFiring,
+    })
+    .from(environments)
+    .where(
+      and(eq(environments.orgId, actor.orgId), eq(environments.service, service), eq(environments.name, env)),
+    )
+    .get();
+  return {
+    service,
+    environment: env,
+    configured: environment.configured,
+    uptime: { "24h": uptimePercent(day), "7d": uptimePercent(week), "30d": uptimePercent(month) },
+    latency_ms: {
+      p50: weightedPercentile(latencyDay, 0.5),
+      p95: weightedPercentile(latencyDay, 0.95),
+      p99: weightedPercentile(latencyDay, 0.99),
+    },
+    last_results: upRecent
+      .slice(-20)
+      .reverse()
+      .map((p) => ({ at: p[0], up: p[1] === 1, latency_ms: latencyAt.get(p[0]) ?? null })),
+    state: {
+      last_checked_at: state?.checkedAt ?? null,
+      consecutive_failures: state?.failures ?? 0,
+      incident_open: state?.firing ?? false,
+    },
+    certificate: { days_left: null, reason: "not observable from a Worker's fetch" },
+  };
 }

@@ -1,4 +1,4 @@
-import { testEnvironmentHealth } from "../../services/environment-health";
+import { environmentHealth, testEnvironmentHealth } from "../../services/environment-health";
 import {
   configureEnvironment,
   getEnvironment,
@@ -106,6 +106,24 @@ export function environmentRoutes(router: DocumentedRouter) {
           "replace",
         );
         return c.json({ environment: view }, 200);
+      },
+    )
+    .route(
+      {
+        tag,
+        auth: "user_or_api_key",
+        apiKeyScopes: ["read"],
+        method: "get",
+        path: "/:service/environments/:env/health",
+        summary:
+          "Uptime over 24 h, 7 d and 30 d, latency p50/p95/p99, the last results and the check's state",
+        params: environmentParams,
+        success: { status: 200, description: "The environment's health" },
+        errors: [401, 403, 404],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        return c.json(await environmentHealth(c.get("services"), c.get("principal"), service, env), 200);
       },
     )
     .route(
