@@ -896,3 +896,20 @@ export const retentionRuns = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.runId] })],
 );
+
+/**
+ * An organisation's public status page (/status/:slug, the organisation's slug): opt-in, and it
+ * shows only the environments listed here, their state, daily uptime and the open incidents'
+ * public wording — nothing else of the tenant.
+ */
+export const statusPages = sqliteTable("status_pages", {
+  orgId: text("org_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+  title: text("title").notNull(),
+  components: text("components", { mode: "json" })
+    .$type<{ service: string; environment: string }[]>()
+    .notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -29,6 +29,7 @@ import { retention } from "./routes/retention";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhooks } from "./routes/slack-webhooks";
+import { mountPublicStatus, statusPage } from "./routes/status-page";
 import { subscription } from "./routes/subscription";
 import { team } from "./routes/team";
 import { whoami } from "./routes/whoami";
@@ -80,6 +81,7 @@ export const routeDocs: RouteDoc[] = [
   ...runbooks.docs,
   ...subscription.docs,
   ...live.docs,
+  ...statusPage.docs,
   ...razorpay.docs,
   ...razorpayWebhooks.docs,
   ...retention.docs,
@@ -151,6 +153,7 @@ export function createApp(
   app.route(retention.prefix, retention.app);
   app.route(subscription.prefix, subscription.app);
   app.route(live.prefix, live.app);
+  app.route(statusPage.prefix, statusPage.app);
   app.route(razorpay.prefix, razorpay.app);
   app.all("/api/*", notFoundJson);
   // before the native router, whose "*" authentication would otherwise run for these paths too
@@ -163,6 +166,8 @@ export function createApp(
   app.route(slackWebhooks.prefix, slackWebhooks.app);
   app.route(razorpayWebhooks.prefix, razorpayWebhooks.app);
   app.all("/webhooks/*", notFoundJson);
+
+  mountPublicStatus(app, requestContext);
 
   // the dashboard's form posts are small too: the same limit as the API
   app.all("*", limitBody(API_BODY_LIMIT_BYTES), withDashboardSession(fallback));
