@@ -29,7 +29,7 @@ import { retention } from "./routes/retention";
 import { runbooks } from "./routes/runbooks";
 import { services } from "./routes/services";
 import { slackWebhooks } from "./routes/slack-webhooks";
-import { mountPublicStatus, statusPage } from "./routes/status-page";
+import { publicStatusPage, statusPage } from "./routes/status-page";
 import { subscription } from "./routes/subscription";
 import { team } from "./routes/team";
 import { whoami } from "./routes/whoami";
@@ -82,6 +82,7 @@ export const routeDocs: RouteDoc[] = [
   ...subscription.docs,
   ...live.docs,
   ...statusPage.docs,
+  ...publicStatusPage.docs,
   ...razorpay.docs,
   ...razorpayWebhooks.docs,
   ...retention.docs,
@@ -167,7 +168,7 @@ export function createApp(
   app.route(razorpayWebhooks.prefix, razorpayWebhooks.app);
   app.all("/webhooks/*", notFoundJson);
 
-  mountPublicStatus(app, requestContext);
+  app.route(publicStatusPage.prefix, publicStatusPage.app);
 
   // the dashboard's form posts are small too: the same limit as the API
   app.all("*", limitBody(API_BODY_LIMIT_BYTES), withDashboardSession(fallback));

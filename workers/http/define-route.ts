@@ -73,7 +73,7 @@ export class DocumentedRouter {
       ...validators,
       handler as unknown as MiddlewareHandler<AppEnv>,
     );
-    const openApiPath = `${this.prefix}${path === "/" ? "" : path}`.replace(/:(\w+)/g, "{$1}") || "/";
+    const openApiPath = openApiPathOf(`${this.prefix}${path === "/" ? "" : path}`);
     this.docs.push({
       ...doc,
       path: openApiPath,
@@ -84,4 +84,15 @@ export class DocumentedRouter {
     });
     return this;
   }
+}
+
+/**
+ * A Hono path as OpenAPI writes it: `:id` is `{id}`, and a parameter whose pattern fixes an
+ * extension (`:slug{[a-z-]+\\.json}`, since Hono cannot put a literal after a parameter in one
+ * segment) is `{slug}.json`.
+ */
+export function openApiPathOf(honoPath: string): string {
+  return (
+    honoPath.replace(/:(\w+)\{[^}]*\\\.(\w+)\}/g, "{$1}.$2").replace(/:(\w+)(\{[^}]*\})?/g, "{$1}") || "/"
+  );
 }

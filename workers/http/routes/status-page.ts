@@ -1,10 +1,9 @@
-import type { Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { serviceName } from "../../domain/text/identifiers";
 import { publicStatus, saveStatusPage, statusPageConfig } from "../../services/status-page";
 import { DocumentedRouter } from "../define-route";
 import { authenticate, userPrincipal } from "../middleware/authenticate";
-import type { AppEnv } from "../types";
+import { requestContext } from "../middleware/request-context";
 
 /** The organisation's public status page: which environments it lists, and whether it is published. */
 export const statusPage = new DocumentedRouter("/api/status-page");
@@ -51,15 +50,29 @@ statusPage
 
 /**
  * GET /status/:slug.json, public: the same answer as the page, for embedding and for status
- * aggregators. Unknown and unpublished pages are the same 404.
+ * aggregators. Unknown and unpublished pages are the same 404. (The HTML page at /status/:slug
+ * is the dashboard's: app/routes/status.$slug.tsx.)
  */
-export function mountPublicStatus(app: Hono<AppEnv>, context: MiddlewareHandler<AppEnv>) {
-  app.get("/status/:file{[A-Za-z0-9][A-Za-z0-9_-]*\\.json}", context, async (c) => {
-    const slug = c.req.param("file").replace(/\.json$/, "");
+export const publicStatusPage = new DocumentedRouter("");
+
+publicStatusPage.route(
+  {
+    tag: "Status page",
+    auth: "public",
+    method: "get",
+    path: "/status/:slug{[A-Za-z0-9][A-Za-z0-9_-]*\\.json}",
+    summary:
+      "The public status page as JSON: overall state, each listed environment's state, 90 daily uptimes, open incidents in public words",
+    use: [requestContext],
+    success: { status: 200, description: "The status" },
+    errors: [404],
+  },
+  async (c) => {
+    const slug = (c.req.param("slug") ?? "").replace(/\.json$/, "");
     const status = await publicStatus(c.get("services"), slug);
     if (!status) return c.json({ error: { code: "not_found", message: "No status page here" } }, 404);
     c.header("cache-control", "public, max-age=30");
     c.header("access-control-allow-origin", "*");
     return c.json(status, 200);
-  });
-}
+  },
+);
