@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { type LocalServer, listenLocally } from "../support/local-server";
 import { launchBrowser } from "./browser";
+import { incidentMetrics } from "./incident-data";
 
 const baseUrl = inject("baseUrl");
 const run = crypto.randomUUID().slice(0, 8);
@@ -104,26 +105,8 @@ describe("configuration screens in a real browser", () => {
     });
     expect(made.status()).toBe(201);
     const key = ((await made.json()) as { key: string }).key;
-    const end = Date.now() - 3 * 60_000;
-    const series = (metric: string, m: number) =>
-      Array.from({ length: 120 }, (_, i) => ({
-        timestamp: end - (120 - i) * 60_000,
-        metric_name: metric,
-        value: 100 + ((i * 7 + m) % 5) - 2,
-        labels: { service: "ledger" },
-      }));
-    const at = (offset: number, value: number) =>
-      ["latency_ms", "error_ratio"].map((metric) => ({
-        timestamp: Date.now() - offset,
-        metric_name: metric,
-        value,
-        labels: { service: "ledger" },
-      }));
-    for (const body of [
-      [...series("latency_ms", 0), ...series("error_ratio", 1)],
-      at(120_000, 900),
-      at(0, 900),
-    ]) {
+    const { history, spike, after } = incidentMetrics("ledger", 900);
+    for (const body of [history, spike, after]) {
       const res = await fetch(`${baseUrl}/ingest/metrics`, {
         method: "POST",
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },

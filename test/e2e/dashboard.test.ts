@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
+import { incidentMetrics } from "./incident-data";
 
 const baseUrl = inject("baseUrl");
 const run = crypto.randomUUID().slice(0, 8);
@@ -54,26 +55,6 @@ afterEach(async (context) => {
     }
   }
 });
-
-/** Two hours of normal latency and error ratio for `service`, then both jump to `value`. */
-function incidentData(service: string, value: number) {
-  const end = Date.now() - 3 * 60_000;
-  const history = ["latency_ms", "error_ratio"].flatMap((metric, m) =>
-    Array.from({ length: 120 }, (_, i) => ({
-      timestamp: end - (120 - i) * 60_000,
-      metric_name: metric,
-      value: 100 + ((i * 7 + m) % 5) - 2,
-      labels: { service },
-    })),
-  );
-  const spike = ["latency_ms", "error_ratio"].map((metric) => ({
-    timestamp: Date.now() - 2 * 60_000,
-    metric_name: metric,
-    value,
-    labels: { service },
-  }));
-  return { history, spike };
-}
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto(`${baseUrl}/login`);
@@ -170,14 +151,7 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.screenshot({ path: `${SCREENSHOTS}/control-center-services.png`, fullPage: true });
 
     // Two hours of normal traffic, then both metrics jump: the incident shows up in the dashboard.
-    const { history, spike } = incidentData("payments", 900);
-    // the agent goes on sending: two minutes of data past the spike, the analysis has its evidence
-    const after = ["latency_ms", "error_ratio"].map((metric) => ({
-      timestamp: Date.now(),
-      metric_name: metric,
-      value: 900,
-      labels: { service: "payments" },
-    }));
+    const { history, spike, after } = incidentMetrics("payments", 900);
     for (const body of [history, spike, after]) {
       const res = await fetch(`${baseUrl}/ingest/metrics`, {
         method: "POST",
@@ -236,7 +210,7 @@ describe("the dashboard in a real browser", () => {
     await ownerPage.goto(`${baseUrl}/incidents`);
     await ownerPage.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
     const rows = await ownerPage.locator('[data-testid^="incident-"]').count();
-    const { history, spike } = incidentData("inventory", 950);
+    const { history, spike } = incidentMetrics("inventory", 950);
     for (const body of [history, spike]) {
       const res = await fetch(`${baseUrl}/ingest/metrics`, {
         method: "POST",

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
+import { incidentMetrics } from "./incident-data";
 
 const baseUrl = inject("baseUrl");
 const run = crypto.randomUUID().slice(0, 8);
@@ -17,26 +18,6 @@ const PHONE = { width: 390, height: 844 };
 
 let browser: Browser;
 let token = "";
-
-/** Two hours of normal latency and error ratio for `service`, then both jump to `value`. */
-function incidentData(service: string, value: number) {
-  const end = Date.now() - 3 * 60_000;
-  const history = ["latency_ms", "error_ratio"].flatMap((metric, m) =>
-    Array.from({ length: 120 }, (_, i) => ({
-      timestamp: end - (120 - i) * 60_000,
-      metric_name: metric,
-      value: 100 + ((i * 7 + m) % 5) - 2,
-      labels: { service },
-    })),
-  );
-  const spike = ["latency_ms", "error_ratio"].map((metric) => ({
-    timestamp: Date.now() - 2 * 60_000,
-    metric_name: metric,
-    value,
-    labels: { service },
-  }));
-  return [history, spike];
-}
 
 async function call(path: string, init: { method?: string; body?: unknown; bearer?: string } = {}) {
   const res = await fetch(`${baseUrl}${path}`, {
@@ -75,7 +56,8 @@ beforeAll(async () => {
     ["payments", 900],
     ["inventory", 950],
   ] as const) {
-    for (const body of incidentData(service, value)) {
+    const { history, spike } = incidentMetrics(service, value);
+    for (const body of [history, spike]) {
       const res = await call("/ingest/metrics", { bearer: String(key.body.key), body });
       expect(res.status).toBe(200);
     }

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
+import { incidentMetrics } from "./incident-data";
 
 const baseUrl = inject("baseUrl");
 const run = crypto.randomUUID().slice(0, 8);
@@ -68,21 +69,7 @@ describe("a new organisation's first minutes", () => {
     await second.goto(`${baseUrl}/control-center`);
     for (const tab of [page, second])
       await tab.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
-    const end = Date.now() - 3 * 60_000;
-    const history = ["latency_ms", "error_ratio"].flatMap((metric, m) =>
-      Array.from({ length: 120 }, (_, i) => ({
-        timestamp: end - (120 - i) * 60_000,
-        metric_name: metric,
-        value: 100 + ((i * 3 + m) % 5) - 2,
-        labels: { service: "storefront" },
-      })),
-    );
-    const spike = ["latency_ms", "error_ratio"].map((metric) => ({
-      timestamp: Date.now() - 2 * 60_000,
-      metric_name: metric,
-      value: 880,
-      labels: { service: "storefront" },
-    }));
+    const { history, spike } = incidentMetrics("storefront", 880);
     for (const body of [history, spike]) expect((await send(key, "metrics", body)).status).toBe(200);
     await page
       .locator('[data-testid^="incident-"]', { hasText: "storefront" })
