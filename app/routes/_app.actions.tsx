@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasRole } from "../../workers/domain/auth/roles";
 import { catalogEntry } from "../../workers/domain/remediation/catalog";
 import { listActions } from "../../workers/services/dashboard";
+import { hasDeployTarget } from "../../workers/services/environment-pipeline-executor";
 import { dryRunAction } from "../../workers/services/executor-checks";
 import { listExecutors } from "../../workers/services/executors";
 import { decideActionRun } from "../../workers/services/incident-response";
@@ -31,10 +32,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ]);
   const configured = new Set<string>(executors.map((e) => e.kind));
   // An approval with nothing to run it would fail at once: say so before anyone clicks.
-  const withExecutor = pending.map((a) => {
-    const kinds = catalogEntry(a.kind)?.executors ?? [];
-    return { ...a, runnable: kinds.some((k) => configured.has(k)), executor_kinds: kinds };
-  });
+  const withExecutor = await Promise.all(
+    pending.map(async (a) => {
+      const kinds = catalogEntry(a.kind)?.executors ?? [];
+      // a rollback can also go through the environment's own deploy target
+      const viaPipeline =
+        kinds.includes("environment_pipeline") &&
+        (await hasDeployTarget(services, principal.orgId, a.service, a.environment));
+      return { ...a, runnable: viaPipeline || kinds.some((k) => configured.has(k)), executor_kinds: kinds };
+    }),
+  );
   return { pending: withExecutor, history, canAct: hasRole(principal.role, "member") };
 }
 

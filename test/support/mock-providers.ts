@@ -109,11 +109,27 @@ function hmacHex(secret: string, data: string): string {
   return createHmac("sha256", secret).update(data).digest("hex");
 }
 
+interface WorkflowRun {
+  id: number;
+  name: string;
+  display_title: string;
+  event: string;
+  head_branch: string | undefined;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  workflow: string;
+  html_url: string;
+  created_at: string;
+}
+
 export async function startMockProviders(port = 0) {
   const received: ReceivedRequest[] = [];
   let cluster = freshCluster();
   const seenOnce = new Set<string>();
   let ts = 1_700_000_000;
+  /** GitHub workflow runs the dispatches created: each GET of one moves it a step on */
+  let workflowRuns = new Map<number, WorkflowRun>();
+  let nextRunId = 9_000_000;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = "";
@@ -129,6 +145,7 @@ export async function startMockProviders(port = 0) {
         received.length = 0;
         seenOnce.clear();
         cluster = freshCluster();
+        workflowRuns = new Map();
         return json(200, { ok: true });
       }
       if (req.method === "GET" && path === "/__k8s") return json(200, cluster);
@@ -227,7 +244,72 @@ export async function startMockProviders(port = 0) {
         if (!payload?.ref || Object.values(payload.inputs ?? {}).some((v) => typeof v !== "string")) {
           return json(422, { message: "Invalid request: inputs must be strings" });
         }
-        return res.writeHead(204).end();
+        const details = (body as { return_run_details?: unknown }).return_run_details === true;
+        // an older GitHub Enterprise Server does not know the field (workflow "legacy.yml")
+        if (details && dispatch[3] === "legacy.yml")
+          return json(422, { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.' });
+        nextRunId += 1;
+        const repo = `${dispatch[1]}/${dispatch[2]}`;
+        const run: WorkflowRun = {
+          id: nextRunId,
+          name: "Deploy",
+          display_title: `deploy ${payload.inputs?.deployment_id ?? ""}`.trim(),
+          event: "workflow_dispatch",
+          head_branch: payload.ref,
+          status: "queued",
+          conclusion: null,
+          workflow: dispatch[3] ?? "",
+          html_url: `https://github.com/${repo}/actions/runs/${nextRunId}`,
+          created_at: new Date().toISOString(),
+        };
+        workflowRuns.set(run.id, run);
+        if (!details) return res.writeHead(204).end();
+        return json(200, {
+          workflow_run_id: run.id,
+          run_url: `https://api.github.com/repos/${repo}/actions/runs/${run.id}`,
+          html_url: run.html_url,
+        });
+      }
+      // GitHub: a workflow run (https://docs.github.com/en/rest/actions/workflow-runs#get-a-workflow-run);
+      // queued, then in_progress, then completed: success, or failure for a workflow named *fails*
+      const runPath = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)$/.exec(path);
+      if (req.method === "GET" && runPath) {
+        if (req.headers.authorization !== `Bearer ${GITHUB_TOKEN}`)
+          return json(401, { message: "Bad credentials" });
+        const run = workflowRuns.get(Number(runPath[3]));
+        if (!run) return json(404, { message: "Not Found" });
+        if (run.status === "queued") run.status = "in_progress";
+        else if (run.status === "in_progress") {
+          run.status = "completed";
+          run.conclusion = run.workflow.includes("fails") ? "failure" : "success";
+        }
+        return json(200, run);
+      }
+      // GitHub: a workflow's runs (https://docs.github.com/en/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow)
+      const listRuns = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/.exec(path);
+      if (req.method === "GET" && listRuns) {
+        if (req.headers.authorization !== `Bearer ${GITHUB_TOKEN}`)
+          return json(401, { message: "Bad credentials" });
+        const runs = [...workflowRuns.values()].filter((r) => r.workflow === listRuns[3]).reverse();
+        return json(200, { total_count: runs.length, workflow_runs: runs });
+      }
+      // Cloudflare Pages deploy hook: the id is the credential; a revoked one is "not found"
+      const hook = /^\/client\/v4\/pages\/webhooks\/deploy_hooks\/([A-Za-z0-9-]+)$/.exec(path);
+      if (req.method === "POST" && hook) {
+        if (hook[1] === "revoked")
+          return json(404, {
+            success: false,
+            errors: [{ code: 8000034, message: "Deploy hook not found" }],
+            messages: [],
+            result: null,
+          });
+        ts += 1;
+        return json(200, {
+          success: true,
+          errors: [],
+          messages: [],
+          result: { id: `6e1f8a0c-0000-4000-8000-${String(ts).padStart(12, "0")}` },
+        });
       }
       // GitHub: GET a workflow (the executor's "test connection").
       const workflow = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)$/.exec(path);

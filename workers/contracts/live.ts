@@ -11,6 +11,7 @@ export const LIVE_TOPICS = [
   "alert",
   "service",
   "subscription",
+  "deployment",
 ] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 

@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { DeploymentStep } from "../domain/environments/deployment-run";
 
 const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch() * 1000)`);
 
@@ -362,6 +363,10 @@ export const environments = sqliteTable(
     healthCheckedAt: integer("health_checked_at"),
     healthFailures: integer("health_failures").notNull().default(0),
     healthFiring: integer("health_firing", { mode: "boolean" }).notNull().default(false),
+    /** since when every check has passed (null while failing or never checked): the promotion gate */
+    healthOkSince: integer("health_ok_since"),
+    /** how long this environment must be healthy with a version before it is promoted (minutes) */
+    promotionGateMinutes: integer("promotion_gate_minutes"),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.service, t.name] })],
 );
@@ -382,6 +387,49 @@ export const deployments = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("deployments_org_service_idx").on(t.orgId, t.service, t.deployedAt)],
+);
+
+/**
+ * Deployments Deployr triggers through an environment's own pipeline (deploy, promote,
+ * rollback): one row each, moved queued -> in_progress -> succeeded | failed | cancelled by the
+ * target's answer, the pipeline's callback or polling (domain/environments/deployment-run.ts).
+ * Each step also goes into `deployments` as a DeploymentEvent, where correlation reads it.
+ */
+export const deploymentRuns = sqliteTable(
+  "deployment_runs",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    version: text("version").notNull(),
+    ref: text("ref"),
+    action: text("action", { enum: ["deploy", "promote", "rollback"] }).notNull(),
+    status: text("status", {
+      enum: ["queued", "in_progress", "succeeded", "failed", "cancelled"],
+    }).notNull(),
+    targetType: text("target_type").notNull(),
+    /** the pipeline's own id for it (a workflow run id, a deploy hook's build id, the agent's job id) */
+    externalId: text("external_id"),
+    externalUrl: text("external_url"),
+    /** a user id, or "deployr" for a rollback the remediation loop started */
+    requestedBy: text("requested_by").notNull(),
+    forced: integer("forced", { mode: "boolean" }).notNull().default(false),
+    fromEnvironment: text("from_environment"),
+    /** the incident a reaction rolled back for */
+    incidentId: text("incident_id"),
+    error: text("error"),
+    steps: text("steps", { mode: "json" }).notNull().$type<DeploymentStep[]>(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("deployment_runs_env_idx").on(t.orgId, t.service, t.environment, t.createdAt),
+    index("deployment_runs_status_idx").on(t.status, t.updatedAt),
+  ],
 );
 
 export const incidents = sqliteTable(

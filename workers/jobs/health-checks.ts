@@ -131,7 +131,12 @@ export async function runCheck(services: Services, check: HealthMessage["checks"
   // compare-and-set on what was read: a concurrent run of the same check changes nothing twice
   const moved = await services.db
     .update(environments)
-    .set({ healthFailures: state.failures, healthFiring: state.firing })
+    .set({
+      healthFailures: state.failures,
+      healthFiring: state.firing,
+      // the promotion gate's clock: from the first pass after a failure (or the first check)
+      healthOkSince: verdict.up ? (row.healthOkSince ?? now) : null,
+    })
     .where(
       and(
         where,

@@ -3,6 +3,7 @@ import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import {
   actionRuns,
   auditLog,
+  deploymentRuns,
   deployments,
   emailOutbox,
   incidents,
@@ -23,6 +24,15 @@ const HISTORY: Record<
   deployments: {
     table: deployments,
     old: (orgId, cutoff) => and(eq(deployments.orgId, orgId), lt(deployments.deployedAt, cutoff)),
+  },
+  deployment_runs: {
+    table: deploymentRuns as unknown as typeof deployments,
+    old: (orgId, cutoff) =>
+      and(
+        eq(deploymentRuns.orgId, orgId),
+        inArray(deploymentRuns.status, ["succeeded", "failed", "cancelled"]),
+        lt(deploymentRuns.finishedAt, cutoff),
+      ),
   },
   // the timeline, anomalies, analyses, action runs and alerts go with it (ON DELETE CASCADE);
   // an incident whose action still waits or runs is not history yet, however old

@@ -2,6 +2,7 @@ import { lt } from "drizzle-orm";
 import { aiUsage, webhookEvents } from "../db/schema";
 import type { Env } from "../env";
 import { createServices, type Services } from "../services/container";
+import { pollDeploymentRuns } from "../services/deployments";
 import { resumeRunbookRuns } from "../services/runbook-runs";
 import { purgeSessions } from "../services/sessions";
 import { purgeSlackLinkProofs } from "../services/slack-identity";
@@ -27,6 +28,8 @@ const jobsByCron: Record<string, Record<string, Job>> = {
     outcomeCheck: async (s) => checkOutcomes(s),
     // Runbook runs whose wait is over or whose action has run.
     runbooks: async (s) => resumeRunbookRuns(s),
+    // Deployments Deployr triggered: GitHub workflow runs polled, silent pipelines timed out.
+    deployments: async (s) => pollDeploymentRuns(s),
   },
   [CRON.every6Hours]: {
     sessionCleanup: async (s) => ({

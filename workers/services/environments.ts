@@ -37,6 +37,7 @@ export function environmentView(row: Row, secretNames: string[]) {
     // names only: the values never leave Deployr
     secrets: secretNames,
     promotion_order: row.promotionOrder,
+    promotion_gate_minutes: row.promotionGateMinutes,
     health_check: row.healthCheck,
     deploy: deploy ? { ...deploy, token_set: row.deployTokenSealed !== null } : null,
     first_seen_at: row.firstSeenAt,
@@ -137,6 +138,7 @@ export async function configureEnvironment(
       secretNames: names,
       secretsSealed: names.length > 0 ? await seal(key, SECRETS, JSON.stringify(secrets), where) : null,
       promotionOrder: promotionOrderOf(input.kind, input.promotion_order),
+      promotionGateMinutes: input.promotion_gate_minutes ?? null,
       healthCheck: healthCheckInput.parse(input.health_check ?? {}),
       deploy: input.deploy ? deploy : null,
       deployTokenSealed: tokenSealed,
@@ -183,6 +185,7 @@ export async function removeEnvironmentConfig(
       secretNames: null,
       secretsSealed: null,
       promotionOrder: null,
+      promotionGateMinutes: null,
       healthCheck: null,
       deploy: null,
       deployTokenSealed: null,

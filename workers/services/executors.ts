@@ -17,6 +17,7 @@ import {
 import { ApiError } from "../errors";
 import type { ExecutorKindName, executorBodies } from "../http/schemas/executors";
 import type { RequestMeta, Services } from "./container";
+import { EnvironmentPipelineExecutor, hasDeployTarget } from "./environment-pipeline-executor";
 import { deleteIntegration, loadSealed, saveSealed } from "./integrations";
 import { assertWithinPlan, planInForceOf } from "./plan-in-force";
 import { executorKindsUsed } from "./plan-usage";
@@ -24,7 +25,13 @@ import type { Principal } from "./principal";
 
 type Input<K extends ExecutorKindName> = z.output<(typeof executorBodies)[K]>;
 
-const EXECUTOR_KINDS: ExecutorKind[] = ["kubernetes", "cloudflare", "github_actions", "webhook"];
+/** The executors configured in Settings, in the order an action prefers them. */
+const EXECUTOR_KINDS = [
+  "kubernetes",
+  "cloudflare",
+  "github_actions",
+  "webhook",
+] as const satisfies ExecutorKind[];
 
 function requireHttps(services: Services, field: string, raw: string): string {
   const check = checkOutboundUrl(raw, services.config.ALLOW_INSECURE_OUTBOUND);
@@ -202,7 +209,13 @@ export async function prepareExecution(
       message: `invalid parameters: ${params.errors.join("; ")}`,
     };
   }
-  const executor = chooseExecutor(entry, await executorsFor(services, run.orgId, fetchFn));
+  // the incident's environment deploys through its own pipeline: that is where a rollback goes
+  const viaPipeline =
+    entry.executors.includes("environment_pipeline") &&
+    (await hasDeployTarget(services, run.orgId, run.service, run.environment));
+  const executor = viaPipeline
+    ? new EnvironmentPipelineExecutor(services, run.orgId, fetchFn)
+    : chooseExecutor(entry, await executorsFor(services, run.orgId, fetchFn));
   if (!executor) {
     return {
       ok: false,

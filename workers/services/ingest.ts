@@ -1,19 +1,13 @@
 import type { IngestResult, SuppressedAnomaly } from "../../durable-objects/service-monitor";
 import type { PlanContext } from "../adapters/monitors";
 import { consumeQuota } from "../adapters/quota-meter";
-import { sha256Hex } from "../auth/tokens";
-import { deployments } from "../db/schema";
 import { planInForce, type SubscriptionFactsRow } from "../domain/billing/plan-in-force";
 import type { Anomaly } from "../domain/detection/anomaly";
-import {
-  type DeploymentEvent,
-  groupByService,
-  type Partition,
-  partitionItems,
-  type Rejection,
-} from "../domain/ingest/items";
+import { groupByService, type Partition, partitionItems, type Rejection } from "../domain/ingest/items";
 import { ApiError } from "../errors";
 import type { Services } from "./container";
+import { storeDeploymentEvents } from "./deployment-events";
+import { applyDeploymentCallbacks } from "./deployments";
 import { limitError, subscriptionFacts } from "./plan-in-force";
 import { type Admission, admitServices } from "./service-admission";
 
@@ -153,49 +147,6 @@ function refuseServices<T extends { service: string }>(
 }
 
 /**
- * A deployment event's id follows from what it says (service, environment, version, status and
- * time), so the same event sent twice, by a retry or by two pipelines, is stored once in D1 and
- * once in the monitor (which keeps its timeline by id).
- */
-async function deploymentId(orgId: string, e: DeploymentEvent): Promise<string> {
-  const hash = await sha256Hex(
-    JSON.stringify([orgId, e.service, e.environment, e.version, e.status, e.timestamp]),
-  );
-  return `dep_${hash.slice(0, 32)}`;
-}
-
-const DEPLOYMENT_ROWS_PER_STATEMENT = 12;
-
-/** Deployments also go to D1, where their history outlives the monitors' 30-minute view. */
-function deploymentSender(services: Services, orgId: string): Sender<DeploymentEvent> {
-  return async (service, list) => {
-    const events = await Promise.all(list.map(async (e) => ({ ...e, id: await deploymentId(orgId, e) })));
-    const rows = events.map((e) => ({
-      id: e.id,
-      orgId,
-      service: e.service,
-      environment: e.environment,
-      version: e.version,
-      status: e.status,
-      metadata: e.metadata,
-      deployedAt: e.timestamp,
-    }));
-    // D1 binds at most 100 parameters per statement: 8 columns, so 12 rows each, in one batch.
-    const statements = [];
-    for (let i = 0; i < rows.length; i += DEPLOYMENT_ROWS_PER_STATEMENT)
-      statements.push(
-        services.db
-          .insert(deployments)
-          .values(rows.slice(i, i + DEPLOYMENT_ROWS_PER_STATEMENT))
-          .onConflictDoNothing(),
-      );
-    const [first, ...rest] = statements;
-    if (first) await services.db.batch([first, ...rest]);
-    return services.monitors.ingestDeployments(orgId, service, events);
-  };
-}
-
-/**
  * Validates a batch item by item, stores what is valid in each service's monitor (one call per
  * service), and says exactly what was kept and what was refused and why.
  */
@@ -224,12 +175,14 @@ export async function ingestBatch(
       return store(services, orgId, partitionItems("logs", items, now), (svc, list) =>
         monitors.ingestLogs(orgId, svc, list, plan),
       );
-    case "deployment":
-      return store(
-        services,
-        orgId,
-        partitionItems("deployment", items, now),
-        deploymentSender(services, orgId),
+    case "deployment": {
+      const partition = partitionItems("deployment", items, now);
+      const response = await store(services, orgId, partition, (service, list) =>
+        storeDeploymentEvents(services, orgId, service, list),
       );
+      // a pipeline reporting on a deployment Deployr triggered moves that deployment on
+      await applyDeploymentCallbacks(services, orgId, partition.accepted);
+      return response;
+    }
   }
 }

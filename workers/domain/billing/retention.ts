@@ -11,6 +11,8 @@ export const AUDIT_MIN_RETENTION_DAYS = 90;
 export const RETENTION_TABLES = [
   /** deployments, by when they happened */
   "deployments",
+  /** finished deployments Deployr triggered, by when they finished */
+  "deployment_runs",
   /** resolved incidents, by when they were resolved, with their timeline, anomalies, analyses and action runs */
   "incidents",
   /** finished runbook runs */

@@ -32,7 +32,17 @@ export interface RepoSnapshot {
   files: SnapshotFile[];
 }
 
-export type Ecosystem = "node" | "python" | "go" | "java" | "rust" | "ruby" | "php" | "dotnet" | "static" | "workers";
+export type Ecosystem =
+  | "node"
+  | "python"
+  | "go"
+  | "java"
+  | "rust"
+  | "ruby"
+  | "php"
+  | "dotnet"
+  | "static"
+  | "workers";
 
 /** OSV's ecosystem names (https://ossf.github.io/osv-schema/#affectedpackage-field). */
 export type OsvEcosystem = "npm" | "PyPI" | "Go" | "Maven" | "crates.io" | "RubyGems" | "Packagist" | "NuGet";

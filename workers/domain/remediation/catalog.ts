@@ -9,7 +9,16 @@ import type { MetricFamily } from "../analysis/signals";
  * customer's own agent (the signed webhook) and by a GitHub Actions workflow; Kubernetes and
  * Cloudflare run the ones their APIs express directly.
  */
-export type ExecutorKind = "webhook" | "github_actions" | "kubernetes" | "cloudflare";
+/**
+ * `environment_pipeline` is not configured in Settings: it is an environment's own deploy target
+ * (issue 18), used by a rollback when the incident's environment has one.
+ */
+export type ExecutorKind =
+  | "webhook"
+  | "github_actions"
+  | "kubernetes"
+  | "cloudflare"
+  | "environment_pipeline";
 export type Risk = "low" | "medium" | "high";
 export type Precondition =
   | "recent_deployment"
@@ -97,7 +106,7 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   // Deployments
   entry("rollback_deployment", "Roll back to the previous version", "deploy", "medium", {
     params: version,
-    executors: K8S,
+    executors: ["environment_pipeline", ...K8S],
     preconditions: ["recent_deployment", "previous_version_known"],
     verification: { metrics: ["error_rate", "latency"], watchMinutes: 15 },
     reversible: true,

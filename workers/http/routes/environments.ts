@@ -1,3 +1,9 @@
+import {
+  deployEnvironment,
+  deploymentTimeline,
+  promoteEnvironment,
+  rollbackEnvironment,
+} from "../../services/deployments";
 import { environmentHealth, testEnvironmentHealth } from "../../services/environment-health";
 import {
   configureEnvironment,
@@ -7,7 +13,15 @@ import {
 } from "../../services/environments";
 import type { DocumentedRouter } from "../define-route";
 import { userPrincipal } from "../middleware/authenticate";
-import { environmentInput, environmentParams, environmentUpdate } from "../schemas/environments";
+import {
+  deployRequestInput as deployRequest,
+  environmentInput,
+  environmentParams,
+  environmentUpdate,
+  promoteInput,
+  rollbackInput,
+  timelineQuery,
+} from "../schemas/environments";
 import { serviceParams } from "../schemas/ingest";
 
 /**
@@ -148,6 +162,108 @@ export function environmentRoutes(router: DocumentedRouter) {
           env,
         );
         return c.json(result, 200);
+      },
+    )
+    .route(
+      {
+        tag,
+        auth: "user_or_api_key",
+        apiKeyScopes: ["read"],
+        method: "get",
+        path: "/:service/environments/:env/deployments",
+        summary:
+          "The environment's deployment timeline, newest first: Deployr's deploys, promotions and rollbacks with their steps, and the pipelines' own events",
+        params: environmentParams,
+        query: timelineQuery,
+        success: { status: 200, description: "The timeline and the version it runs" },
+        errors: [401, 403],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        const { limit } = c.req.valid("query");
+        return c.json(
+          await deploymentTimeline(c.get("services"), c.get("principal"), service, env, limit),
+          200,
+        );
+      },
+    )
+    .route(
+      {
+        tag,
+        auth: "user",
+        minRole: "member",
+        method: "post",
+        path: "/:service/environments/:env/deploy",
+        summary:
+          "Deploys {version, ref?} through the environment's pipeline (GitHub Actions, signed webhook, Cloudflare deploy hook); locked while a critical incident is open unless an admin sets force",
+        params: environmentParams,
+        body: deployRequest,
+        success: { status: 202, description: "The deployment, as the target answered" },
+        errors: [400, 401, 403, 404, 409, 422],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        const body = c.req.valid("json");
+        const deployment = await deployEnvironment(
+          c.get("services"),
+          userPrincipal(c.get("principal")),
+          service,
+          env,
+          body,
+        );
+        return c.json({ deployment }, 202);
+      },
+    )
+    .route(
+      {
+        tag,
+        auth: "user",
+        minRole: "member",
+        method: "post",
+        path: "/:service/environments/:env/promote",
+        summary:
+          "Moves the version this environment runs to the next one up, once it has been healthy here for the gate's minutes (409 with the reason otherwise)",
+        params: environmentParams,
+        body: promoteInput,
+        success: { status: 202, description: "The deployment to the next environment" },
+        errors: [400, 401, 403, 404, 409, 422],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        const deployment = await promoteEnvironment(
+          c.get("services"),
+          userPrincipal(c.get("principal")),
+          service,
+          env,
+          c.req.valid("json"),
+        );
+        return c.json({ deployment }, 202);
+      },
+    )
+    .route(
+      {
+        tag,
+        auth: "user",
+        minRole: "member",
+        method: "post",
+        path: "/:service/environments/:env/rollback",
+        summary:
+          "Deploys the last successful version before the current one (or {version}); not locked by an open incident, since it is the remedy",
+        params: environmentParams,
+        body: rollbackInput,
+        success: { status: 202, description: "The rollback deployment" },
+        errors: [400, 401, 403, 404, 409, 422],
+      },
+      async (c) => {
+        const { service, env } = c.req.valid("param");
+        const deployment = await rollbackEnvironment(
+          c.get("services"),
+          userPrincipal(c.get("principal")),
+          service,
+          env,
+          c.req.valid("json"),
+        );
+        return c.json({ deployment }, 202);
       },
     )
     .route(

@@ -66,6 +66,8 @@ export const environmentInput = z.strictObject({
   promotion_order: z.number().int().min(0).max(100).optional(),
   health_check: healthCheckInput.optional(),
   deploy: deployInput.optional(),
+  /** how long this environment must run a version healthily before it is promoted (default 10) */
+  promotion_gate_minutes: z.number().int().min(0).max(10_080).optional(),
 });
 
 /** PUT: the name is in the path. */
@@ -74,3 +76,24 @@ export const environmentUpdate = environmentInput.omit({ name: true });
 export type EnvironmentInput = z.output<typeof environmentInput>;
 export type EnvironmentUpdate = z.output<typeof environmentUpdate>;
 export type HealthCheckConfig = z.output<typeof healthCheckInput>;
+
+const version = z.string().trim().min(1).max(200);
+const gitRef = z.string().trim().min(1).max(200);
+
+/** POST .../deploy: what to deploy; force (admins) skips the critical-incident lock. */
+export const deployRequestInput = z.strictObject({
+  version,
+  ref: gitRef.optional(),
+  force: z.boolean().optional(),
+});
+
+export const promoteInput = z.strictObject({ force: z.boolean().optional() }).default({});
+
+/** POST .../rollback: to the previous successful version, or the one named. */
+export const rollbackInput = z
+  .strictObject({ force: z.boolean().optional(), version: version.optional() })
+  .default({});
+
+export const timelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
