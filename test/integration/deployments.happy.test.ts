@@ -65,7 +65,7 @@ async function pollUntilFinished(id: string, agent: Agent, service: string, envN
   throw new Error(`deployment ${id} did not finish`);
 }
 
-async function succeededVersions(orgId: string, service: string, envName: string) {
+async function deploymentEvents(orgId: string, service: string, envName: string) {
   const rows = await env.DB.prepare(
     "SELECT version, status, metadata FROM deployments WHERE org_id = ? AND service = ? AND environment = ? ORDER BY deployed_at",
   )
@@ -116,7 +116,7 @@ describe("deployments through an environment's pipeline", () => {
       (done.steps as { status: string; source: string }[]).map((s) => `${s.status}:${s.source}`),
     ).toEqual(["queued:deployr", "in_progress:target", "succeeded:poll"]);
     // the steps are in the deployment timeline correlation reads
-    const events = await succeededVersions(agent.orgId, "shop", "staging");
+    const events = await deploymentEvents(agent.orgId, "shop", "staging");
     expect(events.map((e) => e.status)).toEqual(["started", "succeeded"]);
     expect(JSON.parse(events[1]!.metadata)).toMatchObject({ deployment_id: started.id, trigger: "deployr" });
     expect((await timeline(agent, "shop", "staging")).current_version).toBe("1.4.0");
@@ -184,7 +184,7 @@ describe("deployments through an environment's pipeline", () => {
     expect(again.deployments.find((d) => d.id === run.id)).toEqual(after);
     // one run, and one succeeded event (the callback's own), not one per delivery
     expect(again.deployments.filter((d) => d.action === "external")).toHaveLength(0);
-    const statuses = (await succeededVersions(agent.orgId, "api", "production")).map((e) => e.status);
+    const statuses = (await deploymentEvents(agent.orgId, "api", "production")).map((e) => e.status);
     expect(statuses).toEqual(["started", "succeeded"]);
   });
 

@@ -2,7 +2,8 @@ import type { RunAction, RunStatus } from "../domain/environments/deployment-run
 import { runStatusOfWorkflowRun } from "../domain/environments/deployment-run";
 import { DEPLOYMENT_STATUS_ALIASES } from "../domain/ingest/items";
 import { ExecutorError, expectOk, type PlannedCall, send } from "./executors/executor";
-import { signWebhook } from "./executors/webhook-executor";
+import { githubHeaders } from "./executors/github-executor";
+import { signedPost } from "./executors/webhook-executor";
 
 /**
  * An environment's own pipeline, as Deployr asks it to deploy: GitHub Actions, the customer's
@@ -67,13 +68,7 @@ export class GitHubActionsTarget implements DeployTarget {
   ) {}
 
   private headers(json = false): Record<string, string> {
-    return {
-      accept: "application/vnd.github+json",
-      authorization: `Bearer ${this.config.token}`,
-      "x-github-api-version": "2022-11-28",
-      "user-agent": "deployr",
-      ...(json ? { "content-type": "application/json" } : {}),
-    };
+    return { ...githubHeaders(this.config.token), ...(json ? { "content-type": "application/json" } : {}) };
   }
 
   private get workflowUrl(): string {
@@ -201,31 +196,14 @@ export class WebhookDeployTarget implements DeployTarget {
         },
       },
     };
-    const body = JSON.stringify(payload);
-    const timestamp = String(Math.floor(this.now() / 1000));
     const calls: PlannedCall[] = [];
-    const response = await send(
-      this.fetchFn,
-      this.config.url,
-      {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-deployr-timestamp": timestamp,
-          "x-deployr-signature": await signWebhook(this.config.signingSecret, timestamp, body),
-          "x-deployr-event": "deploy",
-          "idempotency-key": request.deploymentId,
-        },
-        body,
-      },
-      calls,
+    const answered = await signedPost(
+      { ...this.config, now: this.now, fetchFn: this.fetchFn },
       payload,
+      { "x-deployr-event": "deploy", "idempotency-key": request.deploymentId },
+      calls,
     );
-    const answer = (await expectOk(response, "the agent", calls)) as {
-      id?: unknown;
-      status?: unknown;
-      url?: unknown;
-    } | null;
+    const answer = answered as { id?: unknown; status?: unknown; url?: unknown } | null;
     const said =
       typeof answer?.status === "string" ? DEPLOYMENT_STATUS_ALIASES[answer.status.toLowerCase()] : undefined;
     const status: RunStatus =

@@ -8,7 +8,6 @@ import {
 import { ExecutorError } from "../adapters/executors/executor";
 import { newId } from "../auth/tokens";
 import { deploymentRuns, deployments, environments, incidents } from "../db/schema";
-import type { Role } from "../domain/auth/roles";
 import { hasRole } from "../domain/auth/roles";
 import {
   advance,
@@ -34,20 +33,13 @@ import {
 } from "../domain/environments/release-gates";
 import type { DeploymentEvent } from "../domain/ingest/items";
 import { ApiError, notFound } from "../errors";
-import { assertRole } from "./authorize";
+import { type Actor, assertRole } from "./authorize";
 import type { Services } from "./container";
 import { storeDeploymentEvents } from "./deployment-events";
 import { environmentSecrets } from "./environments";
 
 type RunRow = typeof deploymentRuns.$inferSelect;
 type EnvRow = typeof environments.$inferSelect;
-
-/** Who asks: a signed-in user, or Deployr's remediation loop acting as a member. */
-export interface Requester {
-  orgId: string;
-  userId: string;
-  role: Role;
-}
 
 export function deploymentView(run: RunRow) {
   return {
@@ -273,7 +265,7 @@ interface StartOptions {
  */
 async function startDeployment(
   services: Services,
-  actor: Requester,
+  actor: Actor,
   service: string,
   env: string,
   options: StartOptions,
@@ -387,7 +379,7 @@ async function startDeployment(
 
 export async function deployEnvironment(
   services: Services,
-  actor: Requester,
+  actor: Actor,
   service: string,
   env: string,
   input: { version: string; ref?: string; force?: boolean },
@@ -410,7 +402,7 @@ export async function deployEnvironment(
  */
 export async function promoteEnvironment(
   services: Services,
-  actor: Requester,
+  actor: Actor,
   service: string,
   env: string,
   input: { force?: boolean },
@@ -443,7 +435,8 @@ export async function promoteEnvironment(
     source: env,
     target: next?.name ?? null,
     release,
-    checked: source.configuredAt !== null && source.healthCheck !== null,
+    // every configured environment is checked (its health_check, or the defaults)
+    checked: source.configuredAt !== null,
     healthySince: source.healthFiring ? null : source.healthOkSince,
     sourceIncidents: await openIncidentsOf(services, orgId, service, env),
     targetIncidents: next ? await openIncidentsOf(services, orgId, service, next.name) : [],
@@ -468,7 +461,7 @@ export async function promoteEnvironment(
 /** Deploys the last successful version before the current one; 409 when there is none. */
 export async function rollbackEnvironment(
   services: Services,
-  actor: Requester,
+  actor: Actor,
   service: string,
   env: string,
   input: { force?: boolean; version?: string; incidentId?: string },
@@ -505,7 +498,7 @@ export async function rollbackEnvironment(
  */
 export async function deploymentTimeline(
   services: Services,
-  actor: { orgId: string; role?: Role },
+  actor: { orgId: string },
   service: string,
   env: string,
   limit = 50,
@@ -642,8 +635,7 @@ export async function pollDeploymentRuns(services: Services, fetchFn?: typeof fe
   let moved = 0;
   let timedOutRuns = 0;
   for (const run of open) {
-    const state = { ...run, steps: run.steps };
-    const timeout = timedOut(state, run.createdAt, now);
+    const timeout = timedOut(run, run.createdAt, now);
     if (timeout) {
       const after = await applyReport(services, run, timeout);
       if (after.status !== run.status) timedOutRuns++;

@@ -32,8 +32,9 @@ export class EnvironmentPipelineExecutor implements ActionExecutor {
     private readonly fetchFn?: typeof fetch,
   ) {}
 
+  /** Nothing of its own to reach: each environment's deploy target is proven by deploying through it. */
   async probe(): Promise<ExecutionResult> {
-    return { ok: true, summary: "uses each environment's own deploy target", calls: [] };
+    throw new ExecutorError("the environment pipeline has no connection of its own to test", false);
   }
 
   /** A rollback this run already started (a redelivered execution): answered again, not repeated. */

@@ -13,6 +13,16 @@ import {
  * customer's workflow receives the action as inputs and does the work with its own access.
  * GitHub answers 204 with no body.
  */
+/** The headers of every GitHub REST call: its JSON media type, the token, a pinned API version. */
+export function githubHeaders(token: string): Record<string, string> {
+  return {
+    accept: "application/vnd.github+json",
+    authorization: `Bearer ${token}`,
+    "x-github-api-version": "2022-11-28",
+    "user-agent": "deployr",
+  };
+}
+
 export class GitHubActionsExecutor implements ActionExecutor {
   readonly kind = "github_actions" as const;
 
@@ -28,12 +38,7 @@ export class GitHubActionsExecutor implements ActionExecutor {
   ) {}
 
   private headers(): Record<string, string> {
-    return {
-      accept: "application/vnd.github+json",
-      authorization: `Bearer ${this.config.token}`,
-      "x-github-api-version": "2022-11-28",
-      "user-agent": "deployr",
-    };
+    return githubHeaders(this.config.token);
   }
 
   /** GET the workflow (https://docs.github.com/en/rest/actions/workflows#get-a-workflow): the token can see it. */

@@ -18,6 +18,28 @@ export async function signWebhook(secret: string, timestamp: string, body: strin
   return `v1=${await hmacSha256Hex(secret, `${timestamp}.${body}`)}`;
 }
 
+/**
+ * One signed POST of `payload` to the customer's agent: the headers every delivery carries,
+ * plus `extra`; the agent's answer, or an ExecutorError. Actions and deploys both send this.
+ */
+export async function signedPost(
+  target: { url: string; signingSecret: string; now: () => number; fetchFn: typeof fetch },
+  payload: object,
+  extra: Record<string, string>,
+  calls: PlannedCall[],
+): Promise<unknown> {
+  const body = JSON.stringify(payload);
+  const timestamp = String(Math.floor(target.now() / 1000));
+  const headers = {
+    "content-type": "application/json",
+    "x-deployr-timestamp": timestamp,
+    "x-deployr-signature": await signWebhook(target.signingSecret, timestamp, body),
+    ...extra,
+  };
+  const response = await send(target.fetchFn, target.url, { method: "POST", headers, body }, calls, payload);
+  return expectOk(response, "the agent", calls);
+}
+
 export class WebhookExecutor implements ActionExecutor {
   readonly kind = "webhook" as const;
 
@@ -27,24 +49,8 @@ export class WebhookExecutor implements ActionExecutor {
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
-  /** One signed POST of `payload`: the headers every delivery carries, plus `extra`. */
-  private async post(payload: object, extra: Record<string, string>, calls: PlannedCall[]): Promise<unknown> {
-    const body = JSON.stringify(payload);
-    const timestamp = String(Math.floor(this.now() / 1000));
-    const headers = {
-      "content-type": "application/json",
-      "x-deployr-timestamp": timestamp,
-      "x-deployr-signature": await signWebhook(this.config.signingSecret, timestamp, body),
-      ...extra,
-    };
-    const response = await send(
-      this.fetchFn,
-      this.config.url,
-      { method: "POST", headers, body },
-      calls,
-      payload,
-    );
-    return expectOk(response, "the agent", calls);
+  private post(payload: object, extra: Record<string, string>, calls: PlannedCall[]): Promise<unknown> {
+    return signedPost({ ...this.config, now: this.now, fetchFn: this.fetchFn }, payload, extra, calls);
   }
 
   /** A signed `{type: "ping"}`, as GitHub pings a new webhook: the agent verifies it and acts on nothing. */

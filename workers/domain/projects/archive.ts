@@ -239,7 +239,7 @@ const BINARY =
 /** GitHub's and git archive's single top folder ("shop-main/…") is not part of the repository's paths. */
 function stripTopFolder(entries: Entry[]): Entry[] {
   const first = entries[0]?.path.split("/")[0];
-  if (!first || entries.length < 1) return entries;
+  if (!first) return entries;
   const prefix = `${first}/`;
   if (!entries.every((e) => e.path.startsWith(prefix))) return entries;
   return entries.map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
